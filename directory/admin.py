@@ -1,0 +1,92 @@
+from django.contrib import admin
+from django.db.models import Count, Q
+
+from .models import (
+    Bureau,
+    BureauStaff,
+    Catalog,
+    DeliveryStatus,
+    DigestDelivery,
+    OutboxEvent,
+    Phase,
+    PhaseEntry,
+    Subscription,
+)
+
+
+class BureauStaffInline(admin.TabularInline):
+    model = BureauStaff
+    raw_id_fields = ["user"]
+    extra = 0
+
+
+@admin.register(Bureau)
+class BureauAdmin(admin.ModelAdmin):
+    list_display = ["name", "jurisdiction", "phone"]
+    search_fields = ["name"]
+    raw_id_fields = ["jurisdiction"]
+    inlines = [BureauStaffInline]
+
+
+@admin.register(Catalog)
+class CatalogAdmin(admin.ModelAdmin):
+    list_display = ["name", "bureau", "created_at"]
+    list_select_related = ["bureau"]
+
+
+@admin.register(Phase)
+class PhaseAdmin(admin.ModelAdmin):
+    list_display = ["title", "catalog", "number", "status", "submission_deadline", "published_at",
+                    "digests_pending", "digests_sent", "digests_failed"]
+    list_filter = ["status"]
+    list_select_related = ["catalog"]
+    readonly_fields = ["published_at", "published_by", "superseded_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            _pending=Count("deliveries", filter=Q(deliveries__status__in=[
+                DeliveryStatus.PENDING, DeliveryStatus.SENDING])),
+            _sent=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SENT)),
+            _failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
+        )
+
+    @admin.display(description="待发送摘要", ordering="_pending")
+    def digests_pending(self, obj):
+        return obj._pending
+
+    @admin.display(description="已发送摘要", ordering="_sent")
+    def digests_sent(self, obj):
+        return obj._sent
+
+    @admin.display(description="发送失败", ordering="_failed")
+    def digests_failed(self, obj):
+        return obj._failed
+
+
+@admin.register(PhaseEntry)
+class PhaseEntryAdmin(admin.ModelAdmin):
+    list_display = ["phase", "posting", "decision", "decided_at"]
+    list_filter = ["decision", "phase"]
+    raw_id_fields = ["posting", "decided_by"]
+    list_select_related = ["phase", "posting"]
+    readonly_fields = ["snapshot"]
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["email", "region", "language", "confirmed_at", "unsubscribed_at", "paused_at"]
+    search_fields = ["email"]
+    raw_id_fields = ["region"]
+
+
+@admin.register(DigestDelivery)
+class DigestDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["subscription", "phase", "status", "attempts", "sent_at"]
+    list_filter = ["status", "phase"]
+    raw_id_fields = ["subscription", "phase"]
+
+
+@admin.register(OutboxEvent)
+class OutboxEventAdmin(admin.ModelAdmin):
+    list_display = ["kind", "created_at", "processed_at", "attempts"]
+    list_filter = ["kind"]

@@ -1,0 +1,329 @@
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from employers.choices import Contract, Insurance, Sector, WorkForm
+from employers.fields import WeekMaskField
+
+# ---------------------------------------------------------------------------------------------
+# Bureaus
+
+
+class BureauQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(staff__user=user) if user.is_authenticated else self.none()
+
+
+class Bureau(models.Model):
+    """A human-resources bureau. Its staff act only inside its jurisdiction (a region tree)."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=40, blank=True)
+    jurisdiction = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("管辖地区")
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    phone = models.CharField(_("咨询电话"), max_length=30, blank=True)
+    website = models.URLField(_("网站"), blank=True)
+
+    objects = BureauQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["jurisdiction__code"]
+        verbose_name = _("人社部门")
+        verbose_name_plural = _("人社部门")
+
+    def __str__(self):
+        return self.name
+
+    def covers(self, region):
+        return region is not None and region.path.startswith(self.jurisdiction.path)
+
+
+class BureauStaff(models.Model):
+    bureau = models.ForeignKey(Bureau, on_delete=models.CASCADE, related_name="staff")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bureau_memberships"
+    )
+    title = models.CharField(_("职务"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("人社部门工作人员")
+        verbose_name_plural = _("人社部门工作人员")
+        constraints = [models.UniqueConstraint(fields=["bureau", "user"], name="bureaustaff_unique")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.bureau}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Catalogs and phases
+
+
+class Catalog(models.Model):
+    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, related_name="catalogs")
+    name = models.CharField(_("目录名称"), max_length=100)
+    description = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("岗位目录")
+        verbose_name_plural = _("岗位目录")
+
+    def __str__(self):
+        return self.name
+
+
+class PhaseStatus(models.TextChoices):
+    DRAFT = "draft", _("筹备中")
+    OPEN = "open", _("征集中")
+    IN_REVIEW = "in_review", _("审核中")
+    PUBLISHED = "published", _("已发布")
+    SUPERSEDED = "superseded", _("已被新批次取代")
+
+
+class PhaseQuerySet(models.QuerySet):
+    def published(self):
+        # Superseded phases stay public as a record of what was published.
+        return self.filter(status__in=[PhaseStatus.PUBLISHED, PhaseStatus.SUPERSEDED])
+
+    def open_for_submissions(self, now=None):
+        now = now or timezone.now()
+        return self.filter(status=PhaseStatus.OPEN).filter(
+            Q(submission_deadline__isnull=True) | Q(submission_deadline__gte=now)
+        )
+
+    def for_staff(self, user):
+        from .access import staff_jurisdictions_q
+
+        return self.filter(staff_jurisdictions_q(user, "catalog__bureau__jurisdiction__path"))
+
+
+class Phase(models.Model):
+    catalog = models.ForeignKey(Catalog, on_delete=models.PROTECT, related_name="phases")
+    number = models.PositiveSmallIntegerField(_("批次"))
+    title = models.CharField(_("标题"), max_length=120)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=PhaseStatus.choices, default=PhaseStatus.DRAFT
+    )
+    # The public call for submissions: what posts are sought and on what conditions.
+    call_text = models.TextField(_("征集说明"), blank=True)
+    sought_sectors = models.JSONField(_("征集行业"), default=list, blank=True)
+    submission_deadline = models.DateTimeField(_("征集截止时间"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("开始征集时间"), null=True, blank=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    superseded_at = models.DateTimeField(_("被取代时间"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PhaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-number"]
+        verbose_name = _("目录批次")
+        verbose_name_plural = _("目录批次")
+        constraints = [
+            models.UniqueConstraint(fields=["catalog", "number"], name="phase_number_unique")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_public(self):
+        return self.status in (PhaseStatus.PUBLISHED, PhaseStatus.SUPERSEDED)
+
+    @property
+    def is_frozen(self):
+        return self.is_public
+
+    def previous(self):
+        return (
+            Phase.objects.filter(catalog=self.catalog, number__lt=self.number)
+            .order_by("-number")
+            .first()
+        )
+
+
+class EntryDecision(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("通过")
+    REJECTED = "rejected", _("不通过")
+    CHANGES_REQUESTED = "changes", _("退回修改")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class PhaseEntryQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(decision=EntryDecision.APPROVED)
+
+
+class PhaseEntry(models.Model):
+    """A posting in a phase, with the review decision. Once the phase is published the
+    snapshot holds the content as published; later edits of the posting never rewrite it.
+    """
+
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="entries")
+    posting = models.ForeignKey(
+        "employers.Posting", on_delete=models.PROTECT, related_name="phase_entries"
+    )
+    decision = models.CharField(
+        _("审核结果"), max_length=10, choices=EntryDecision.choices, default=EntryDecision.PENDING
+    )
+    reason = models.CharField(_("审核意见"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    carried_over = models.BooleanField(_("上一批次延续"), default=False)
+    snapshot = models.JSONField(_("发布时内容"), null=True, blank=True, editable=False)
+
+    objects = PhaseEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["phase", "id"]
+        verbose_name = _("批次岗位")
+        verbose_name_plural = _("批次岗位")
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "posting"], name="entry_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.phase} / {self.posting_id}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Subscriptions and digests
+
+
+def _token():
+    return secrets.token_urlsafe(24)
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(
+            confirmed_at__isnull=False, unsubscribed_at__isnull=True, paused_at__isnull=True
+        )
+
+
+class Subscription(models.Model):
+    """Digest sign-up. Filters are columns so matching a phase is one SQL query."""
+
+    email = models.EmailField(_("电子邮箱"))
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("地区")
+    )
+    language = models.CharField(
+        _("语言"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    sector = models.CharField(_("行业"), max_length=20, choices=Sector.choices, blank=True)
+    work_form = models.CharField(_("用工形式"), max_length=12, choices=WorkForm.choices, blank=True)
+    pay_min_hourly = models.DecimalField(
+        _("最低时薪"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    contract = models.CharField(_("合同形式"), max_length=20, choices=Contract.choices, blank=True)
+    insurance = models.CharField(_("社会保险"), max_length=15, choices=Insurance.choices, blank=True)
+    school_run = models.BooleanField(_("可接送孩子"), default=False)
+    weekends_off = models.BooleanField(_("双休"), default=False)
+    fits = models.CharField(_("空闲时间"), max_length=300, blank=True)
+    fits_mask = WeekMaskField(null=True)
+    token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("退订时间"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("暂停时间"), null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("订阅")
+        verbose_name_plural = _("订阅")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "region"],
+                condition=Q(unsubscribed_at__isnull=True),
+                name="subscription_active_unique",
+            )
+        ]
+
+    def __str__(self):
+        return self.email
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENDING = "sending", _("发送中")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+    SKIPPED = "skipped", _("无匹配岗位")
+
+
+class DigestDelivery(models.Model):
+    """Proof that one digest went to one subscription for one phase, once."""
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    message_id = models.CharField(max_length=200, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("摘要投递")
+        verbose_name_plural = _("摘要投递")
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "phase"], name="delivery_once")
+        ]
+        indexes = [models.Index(fields=["phase", "status"], name="delivery_phase_status")]
+
+    def save(self, *args, **kwargs):
+        if not self.message_id:
+            self.message_id = self.deterministic_message_id(self.subscription_id, self.phase_id)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def deterministic_message_id(subscription_id, phase_id):
+        # The same (subscription, phase) always yields the same Message-ID, so a retried send
+        # is recognisably the same message.
+        digest = hashlib.sha256(f"{subscription_id}:{phase_id}".encode()).hexdigest()[:24]
+        domain = settings.SITE_URL.split("//")[-1].split(":")[0].split("/")[0] or "localhost"
+        return f"<digest.{phase_id}.{subscription_id}.{digest}@{domain}>"
+
+
+class OutboxEvent(models.Model):
+    """Work written in the same transaction as the change that caused it; Celery relays it."""
+
+    kind = models.CharField(max_length=40)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("待处理任务")
+        verbose_name_plural = _("待处理任务")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(processed_at__isnull=True),
+                name="outbox_unprocessed",
+            )
+        ]

@@ -1,0 +1,70 @@
+"""Writes on the bureau side: multi-row changes, atomic, keyword-only."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from employers import services as employer_services
+from employers.models import PostingStatus
+
+from .models import EntryDecision, OutboxEvent, Phase, PhaseEntry, PhaseStatus
+
+OUTBOX_PHASE_PUBLISHED = "phase_published"
+
+
+@transaction.atomic
+def phase_publish(*, phase, by=None, at=None):
+    """Freeze the phase and its approved entries, make their postings live, and write the
+    digest fan-out to the outbox in the same transaction.
+    """
+    phase = Phase.objects.select_for_update().get(pk=phase.pk)
+    if phase.is_public:
+        raise ValidationError(_("该批次已经发布，不能重复发布。"), code="already_published")
+    at = at or timezone.now()
+    entries = list(
+        PhaseEntry.objects.filter(phase=phase, decision=EntryDecision.APPROVED).select_related(
+            "posting__employer", "posting__region__parent__parent"
+        )
+    )
+    if not entries:
+        raise ValidationError(_("没有审核通过的岗位，不能发布。"), code="empty_phase")
+    for entry in entries:
+        entry.snapshot = employer_services.posting_snapshot(entry.posting)
+    PhaseEntry.objects.bulk_update(entries, ["snapshot"])
+    employer_services.postings_go_live(postings=[e.posting for e in entries], at=at)
+    # Entries still pending when the phase goes out are not part of it.
+    PhaseEntry.objects.filter(phase=phase, decision=EntryDecision.PENDING).update(
+        decision=EntryDecision.WITHDRAWN, reason=_("发布时未完成审核")
+    )
+    # The previous published phase of this catalog is superseded.
+    Phase.objects.filter(catalog=phase.catalog, status=PhaseStatus.PUBLISHED).exclude(
+        pk=phase.pk
+    ).update(status=PhaseStatus.SUPERSEDED, superseded_at=at)
+    phase.status = PhaseStatus.PUBLISHED
+    phase.published_at = at
+    phase.published_by = by
+    phase.save(update_fields=["status", "published_at", "published_by"])
+    OutboxEvent.objects.create(kind=OUTBOX_PHASE_PUBLISHED, payload={"phase_id": phase.pk})
+    return phase
+
+
+@transaction.atomic
+def entry_decide(*, entry, decision, by=None, reason=""):
+    if entry.phase.is_frozen:
+        raise ValidationError(_("已发布的批次不能再修改审核结果。"), code="frozen")
+    if decision in (EntryDecision.REJECTED, EntryDecision.CHANGES_REQUESTED) and not reason:
+        raise ValidationError(_("不通过或退回修改时必须填写理由。"), code="reason_required")
+    entry.decision = decision
+    entry.reason = reason
+    entry.decided_by = by
+    entry.decided_at = timezone.now()
+    entry.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
+    status = {
+        EntryDecision.APPROVED: PostingStatus.APPROVED,
+        EntryDecision.REJECTED: PostingStatus.REJECTED,
+        EntryDecision.CHANGES_REQUESTED: PostingStatus.DRAFT,
+    }.get(decision)
+    if status:
+        employer_services.postings_set_status(postings=[entry.posting], status=status)
+    return entry

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("phases/", views.phase_list, name="phase_list"),
+    path("phases/<int:pk>/", views.phase_detail, name="phase_detail"),
+    path("jobs/<int:pk>/", views.posting_detail, name="posting_detail"),
+]

@@ -1,0 +1,107 @@
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from employers.choices import Sector, WorkForm
+from employers.models import Posting, PostingStatus
+from employers.quality import badges
+from momjobs.regions.models import MinimumWage
+
+from .models import EntryDecision, Phase, PhaseEntry, PhaseStatus
+
+
+def home(request):
+    phases = (
+        Phase.objects.published()
+        .select_related("catalog__bureau__jurisdiction")
+        .annotate(posts=Count("entries", filter=_approved()))[:6]
+    )
+    calls = Phase.objects.open_for_submissions().select_related("catalog__bureau")[:6]
+    live = Posting.objects.live().count()
+    return render(request, "directory/home.html", {"phases": phases, "calls": calls, "live": live})
+
+
+def _approved():
+    from django.db.models import Q
+
+    return Q(entries__decision=EntryDecision.APPROVED)
+
+
+def phase_list(request):
+    phases = (
+        Phase.objects.published()
+        .select_related("catalog__bureau__jurisdiction")
+        .annotate(posts=Count("entries", filter=_approved()))
+        .order_by("-published_at")
+    )
+    return render(request, "directory/phase_list.html", {"phases": phases})
+
+
+def _counts(entries, key, choices):
+    labels = dict(choices)
+    counts = {}
+    for entry in entries:
+        value = entry.snapshot.get(key)
+        counts[value] = counts.get(value, 0) + 1
+    return sorted(
+        ((labels.get(k, k), n) for k, n in counts.items()), key=lambda item: (-item[1], item[0])
+    )
+
+
+def phase_detail(request, pk):
+    phase = get_object_or_404(
+        Phase.objects.published().select_related("catalog__bureau__jurisdiction"), pk=pk
+    )
+    # A published phase shows what it published: the frozen snapshots, not today's postings.
+    entries = list(
+        PhaseEntry.objects.filter(phase=phase, decision=EntryDecision.APPROVED)
+        .select_related("posting")
+        .order_by("snapshot__employer_name", "id")
+    )
+    openings = sum(e.snapshot.get("openings", 0) for e in entries)
+    context = {
+        "phase": phase,
+        "entries": entries,
+        "openings": openings,
+        "employer_count": len({e.snapshot.get("employer_id") for e in entries}),
+        "by_sector": _counts(entries, "sector", Sector.choices),
+        "by_form": _counts(entries, "work_form", WorkForm.choices),
+        "by_district": _district_counts(entries),
+    }
+    return render(request, "directory/phase_detail.html", context)
+
+
+def _district_counts(entries):
+    counts = {}
+    for entry in entries:
+        name = entry.snapshot.get("region_name", "")
+        counts[name] = counts.get(name, 0) + 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+PUBLIC_POSTING_STATUSES = (PostingStatus.LIVE, PostingStatus.CLOSED)
+
+
+def posting_detail(request, pk):
+    posting = get_object_or_404(
+        Posting.objects.select_related("employer", "region__parent__parent").prefetch_related(
+            Prefetch(
+                "phase_entries",
+                queryset=PhaseEntry.objects.filter(phase__status__in=[
+                    PhaseStatus.PUBLISHED, PhaseStatus.SUPERSEDED
+                ]).select_related("phase"),
+                to_attr="public_entries",
+            )
+        ),
+        pk=pk,
+    )
+    if posting.status not in PUBLIC_POSTING_STATUSES:
+        raise Http404
+    minimum = MinimumWage.hourly_for(posting.region)
+    context = {
+        "posting": posting,
+        "badges": badges(posting, minimum),
+        "minimum_hourly": minimum,
+        "phases": [e.phase for e in posting.public_entries],
+    }
+    return render(request, "directory/posting_detail.html", context)

@@ -1,0 +1,448 @@
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from momjobs.storage import private_storage
+
+from . import schedule as sched
+from .choices import (
+    Contract,
+    EmployerKind,
+    EmployerSize,
+    Insurance,
+    PayUnit,
+    Place,
+    Sector,
+    WorkForm,
+)
+from .fields import WeekMaskField
+from .text import segment
+from .uscc import normalise, validate_uscc
+
+# ---------------------------------------------------------------------------------------------
+# Employers
+
+
+class EmployerStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    VERIFIED = "verified", _("已核验")
+    REJECTED = "rejected", _("未通过核验")
+    REMOVED = "removed", _("已移出名录")
+
+
+class EmployerQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(status=EmployerStatus.VERIFIED)
+
+    def in_region(self, region):
+        return self.filter(region__path__startswith=region.path)
+
+    def for_user(self, user):
+        return self.filter(memberships__user=user) if user.is_authenticated else self.none()
+
+
+class Employer(models.Model):
+    name = models.CharField(_("单位名称"), max_length=120)
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    kind = models.CharField(
+        _("单位类型"), max_length=20, choices=EmployerKind.choices, default=EmployerKind.ENTERPRISE
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("所在地区")
+    )
+    address = models.CharField(_("地址"), max_length=200)
+    sector = models.CharField(_("行业"), max_length=20, choices=Sector.choices)
+    size = models.CharField(
+        _("规模"), max_length=10, choices=EmployerSize.choices, default=EmployerSize.SMALL
+    )
+    contact_name = models.CharField(_("联系人"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("联系邮箱"), blank=True)
+    description = models.TextField(_("单位简介"), blank=True)
+    licence = models.FileField(
+        _("营业执照"), storage=private_storage, upload_to="licences/", blank=True
+    )
+    status = models.CharField(
+        _("核验状态"), max_length=10, choices=EmployerStatus.choices, default=EmployerStatus.PENDING
+    )
+    status_reason = models.CharField(_("状态说明"), max_length=300, blank=True)
+    status_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
+    # Recognition by a bureau, e.g. "妈妈岗就业基地" (employment base) in a given year.
+    recognition = models.CharField(_("认定称号"), max_length=60, blank=True)
+    recognised_year = models.PositiveSmallIntegerField(_("认定年份"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EmployerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("用人单位")
+        verbose_name_plural = _("用人单位")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        self.uscc = normalise(self.uscc)
+
+    @property
+    def can_submit(self):
+        return self.status == EmployerStatus.VERIFIED
+
+
+class EmployerStatusEvent(models.Model):
+    """The directory history: listed, verified, recognised, removed, with dates and reasons."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="status_events")
+    status = models.CharField(_("状态"), max_length=10, choices=EmployerStatus.choices)
+    reason = models.CharField(_("说明"), max_length=300, blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("名录状态记录")
+        verbose_name_plural = _("名录状态记录")
+
+
+class MembershipRole(models.TextChoices):
+    OWNER = "owner", _("管理员")
+    STAFF = "staff", _("工作人员")
+
+
+class EmployerMembership(models.Model):
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employer_memberships"
+    )
+    role = models.CharField(
+        _("角色"), max_length=10, choices=MembershipRole.choices, default=MembershipRole.STAFF
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("单位成员")
+        verbose_name_plural = _("单位成员")
+        constraints = [
+            models.UniqueConstraint(fields=["employer", "user"], name="membership_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.employer}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Postings
+
+
+class PostingStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交审核")
+    APPROVED = "approved", _("审核通过")
+    REJECTED = "rejected", _("未通过审核")
+    LIVE = "live", _("招聘中")
+    CLOSED = "closed", _("已结束")
+    TAKEN_DOWN = "taken_down", _("已下架")
+
+
+class PostingQuerySet(models.QuerySet):
+    def live(self, today=None):
+        """What seekers can find: published in a phase, not closed, not expired."""
+        today = today or timezone.localdate()
+        return self.filter(status=PostingStatus.LIVE).filter(
+            Q(valid_through__isnull=True) | Q(valid_through__gte=today)
+        )
+
+    def in_region(self, region):
+        return self.filter(region__path__startswith=region.path)
+
+    def fitting(self, free_bits):
+        return self.filter(schedule_mask__inside=free_bits)
+
+    def for_employer_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(employer__memberships__user=user)
+
+    def with_cards(self):
+        return self.select_related("employer", "region", "region__parent")
+
+
+def _quantize(value):
+    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+class Posting(models.Model):
+    employer = models.ForeignKey(
+        Employer, on_delete=models.PROTECT, related_name="postings", verbose_name=_("用人单位")
+    )
+    title = models.CharField(_("岗位名称"), max_length=80)
+    description = models.TextField(_("岗位描述"))
+    requirements = models.TextField(_("任职要求"), blank=True)
+    sector = models.CharField(_("行业"), max_length=20, choices=Sector.choices)
+    openings = models.PositiveIntegerField(_("招聘人数"), default=1)
+    work_form = models.CharField(_("用工形式"), max_length=12, choices=WorkForm.choices)
+
+    # Working time: weekly windows, or "self-chosen hours" (flexible_hours, no windows).
+    schedule = models.JSONField(_("工作时间"), default=list, blank=True)
+    flexible_hours = models.BooleanField(_("自选工作时间"), default=False)
+    schedule_note = models.CharField(_("时间说明"), max_length=200, blank=True)
+    schedule_mask = WeekMaskField()
+    weekly_minutes = models.PositiveIntegerField(default=0, editable=False)
+
+    # Accommodations for carers.
+    school_run = models.BooleanField(_("可接送孩子上下学"), default=False)
+    weekends_off = models.BooleanField(_("双休"), default=False)
+    childcare_leave = models.BooleanField(_("提供育儿假/看护假"), default=False)
+    no_forced_overtime = models.BooleanField(_("不强制加班"), default=False)
+
+    # Place.
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("工作地区")
+    )
+    address = models.CharField(_("工作地点"), max_length=200, blank=True)
+    place = models.CharField(
+        _("工作方式"), max_length=10, choices=Place.choices, default=Place.ON_SITE
+    )
+
+    # Pay: a range is required; "面议" alone is not allowed.
+    pay_min = models.DecimalField(_("最低薪酬"), max_digits=9, decimal_places=2)
+    pay_max = models.DecimalField(_("最高薪酬"), max_digits=9, decimal_places=2)
+    pay_unit = models.CharField(_("薪酬单位"), max_length=6, choices=PayUnit.choices)
+    # Derived, for comparing like with like (None for piece rates).
+    hourly_min = models.DecimalField(
+        max_digits=9, decimal_places=2, null=True, blank=True, editable=False
+    )
+    hourly_max = models.DecimalField(
+        max_digits=9, decimal_places=2, null=True, blank=True, editable=False
+    )
+
+    # Rights, stated plainly. Imported rows may say "not stated"; employers may not.
+    contract = models.CharField(_("合同形式"), max_length=20, choices=Contract.choices)
+    insurance = models.CharField(_("社会保险"), max_length=15, choices=Insurance.choices)
+    training = models.BooleanField(_("提供岗前/在岗培训"), default=False)
+    career_route = models.CharField(_("转全职或晋升通道"), max_length=200, blank=True)
+
+    contact_name = models.CharField(_("联系人"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+
+    status = models.CharField(
+        _("状态"), max_length=12, choices=PostingStatus.choices, default=PostingStatus.DRAFT
+    )
+    valid_through = models.DateField(_("有效期至"), null=True, blank=True)
+    imported = models.BooleanField(_("由人社部门导入"), default=False)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # jieba-segmented text, kept by prepare(); the tsvector is generated from it by PostgreSQL.
+    search_text = models.TextField(default="", editable=False)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("search_text", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = PostingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("岗位")
+        verbose_name_plural = _("岗位")
+        indexes = [
+            GinIndex(fields=["search_vector"], name="posting_search_gin"),
+            models.Index(fields=["status", "valid_through"], name="posting_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(pay_min__gte=0), name="posting_pay_min_nonneg"),
+            models.CheckConstraint(
+                condition=Q(pay_max__gte=models.F("pay_min")), name="posting_pay_range"
+            ),
+            models.CheckConstraint(condition=Q(openings__gte=1), name="posting_openings"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    # -- derived fields ----------------------------------------------------------------------
+
+    @property
+    def windows(self):
+        return sched.windows_from_data(self.schedule)
+
+    def prepare(self):
+        """Compute every derived column. Called by save(); bulk loaders call it themselves."""
+        windows = [] if self.flexible_hours else sched.windows_from_data(self.schedule)
+        self.schedule_mask = sched.posting_mask(windows)
+        self.weekly_minutes = sched.weekly_minutes(windows)
+        self.hourly_min = self.to_hourly(self.pay_min)
+        self.hourly_max = self.to_hourly(self.pay_max)
+        self.search_text = segment(
+            " ".join([self.title, self.description, self.requirements, self.employer_name_cache()])
+        )
+        return self
+
+    def employer_name_cache(self):
+        return self.employer.name if self.employer_id else ""
+
+    def hours_per_month(self):
+        # The posting's own weekly hours over an average month (52 weeks / 12), else the
+        # standard 21.75 x 8 = 174 hours.
+        if self.weekly_minutes:
+            return Decimal(self.weekly_minutes) / 60 * 52 / 12
+        return Decimal(settings.STANDARD_MONTH_HOURS)
+
+    def hours_per_day(self):
+        windows = [] if self.flexible_hours else sched.windows_from_data(self.schedule)
+        days = sched.working_days(windows)
+        if days and self.weekly_minutes:
+            return Decimal(self.weekly_minutes) / 60 / days
+        return Decimal(8)
+
+    def to_hourly(self, amount):
+        if amount is None:
+            return None
+        amount = Decimal(amount)
+        if self.pay_unit == PayUnit.HOUR:
+            return _quantize(amount)
+        if self.pay_unit == PayUnit.DAY:
+            return _quantize(amount / self.hours_per_day())
+        if self.pay_unit == PayUnit.MONTH:
+            return _quantize(amount / self.hours_per_month())
+        return None
+
+    def save(self, *args, **kwargs):
+        self.prepare()
+        super().save(*args, **kwargs)
+
+    # -- rules ---------------------------------------------------------------------------------
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.pay_min is not None and self.pay_min < 0:
+            errors.setdefault("pay_min", []).append(_("薪酬不能为负数。"))
+        if self.pay_min is not None and self.pay_max is not None and self.pay_min > self.pay_max:
+            errors.setdefault("pay_max", []).append(_("最高薪酬不能低于最低薪酬。"))
+        if self.openings is not None and self.openings < 1:
+            errors.setdefault("openings", []).append(_("招聘人数至少为1。"))
+        try:
+            windows = sched.validate_schedule(self.schedule, flexible=self.flexible_hours)
+            if self.work_form == WorkForm.PART_TIME and windows:
+                sched.check_part_time_limits(windows)
+        except ValidationError as error:
+            errors.setdefault("schedule", []).extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+
+    # -- presentation helpers (facts, not rules) -------------------------------------------------
+
+    def schedule_text(self):
+        if self.flexible_hours:
+            return str(_("自选工作时间"))
+        try:
+            return sched.describe(self.windows)
+        except ValidationError:
+            return ""
+
+    @property
+    def weekly_hours(self):
+        return round(self.weekly_minutes / 60, 1) if self.weekly_minutes else None
+
+    @property
+    def rights_missing(self):
+        return self.contract == Contract.NOT_STATED or self.insurance == Insurance.NOT_STATED
+
+
+# ---------------------------------------------------------------------------------------------
+# Applications
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("已投递")
+    VIEWED = "viewed", _("已查看")
+    INTERVIEW = "interview", _("邀请面试")
+    HIRED = "hired", _("已录用")
+    DECLINED = "declined", _("未录用")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def for_seeker(self, user):
+        return self.filter(seeker=user) if user.is_authenticated else self.none()
+
+    def for_employer_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(posting__employer__memberships__user=user)
+
+
+class Application(models.Model):
+    posting = models.ForeignKey(Posting, on_delete=models.PROTECT, related_name="applications")
+    # Null once the seeker deleted her account or the application was anonymised: the row
+    # then only counts towards the bureau's statistics.
+    seeker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.SUBMITTED,
+    )
+    note = models.TextField(_("附言"), blank=True)
+    employer_notes = models.TextField(_("单位内部备注"), blank=True)
+    interview_at = models.DateTimeField(_("面试时间"), null=True, blank=True)
+    interview_place = models.CharField(_("面试地点"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("投递时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("求职申请")
+        verbose_name_plural = _("求职申请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["posting", "seeker"],
+                condition=Q(seeker__isnull=False),
+                name="application_once_per_posting",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.posting} / {self.seeker_id or '-'}"
+
+
+class ApplicationEvent(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(_("状态"), max_length=10, choices=ApplicationStatus.choices)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    message = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("申请进展")
+        verbose_name_plural = _("申请进展")

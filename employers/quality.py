@@ -1,0 +1,50 @@
+"""Job-quality badges and warnings: the facts critics ask about, shown plainly."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Contract, Insurance
+
+
+@dataclass(frozen=True)
+class Badge:
+    code: str
+    label: str
+    good: bool
+
+
+def badges(posting, minimum_hourly=None):
+    out = [Badge("pay", _("薪酬明确"), True)]
+    if minimum_hourly is not None and posting.hourly_min is not None:
+        if posting.hourly_min >= minimum_hourly:
+            out.append(Badge("min_wage", _("不低于当地最低工资"), True))
+        else:
+            out.append(Badge("min_wage", _("低于当地小时最低工资"), False))
+    if posting.contract == Contract.LABOUR:
+        out.append(Badge("contract", _("签订劳动合同"), True))
+    elif posting.contract == Contract.PART_TIME_AGREEMENT:
+        out.append(Badge("contract", _("非全日制书面协议"), True))
+    elif posting.contract == Contract.SERVICE:
+        out.append(Badge("contract", _("仅劳务协议"), False))
+    else:
+        out.append(Badge("contract", _("合同形式未注明"), False))
+    if posting.insurance == Insurance.FULL:
+        out.append(Badge("insurance", _("五险齐全"), True))
+    elif posting.insurance == Insurance.INJURY_ONLY:
+        out.append(Badge("insurance", _("仅工伤保险"), False))
+    elif posting.insurance == Insurance.ACCIDENT_ONLY:
+        out.append(Badge("insurance", _("仅商业意外险"), False))
+    elif posting.insurance == Insurance.NONE:
+        out.append(Badge("insurance", _("无社会保险"), False))
+    else:
+        out.append(Badge("insurance", _("社保情况未注明"), False))
+    if posting.no_forced_overtime:
+        out.append(Badge("overtime", _("不强制加班"), True))
+    if posting.training:
+        out.append(Badge("training", _("提供培训"), True))
+    if posting.career_route:
+        out.append(Badge("career", _("有转正/晋升通道"), True))
+    else:
+        out.append(Badge("career", _("未说明职业发展"), False))
+    return out

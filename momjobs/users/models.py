@@ -1,0 +1,127 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from momjobs.storage import private_storage
+
+
+class Role(models.TextChoices):
+    SEEKER = "seeker", _("求职者")
+    EMPLOYER = "employer", _("用人单位工作人员")
+    BUREAU = "bureau", _("人社部门工作人员")
+    ADMIN = "admin", _("平台管理员")
+
+
+class EmailUserManager(UserManager):
+    use_in_migrations = True
+
+    def _create_user_object(self, email, password, **extra_fields):
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra_fields)
+        user.password = ""
+        user.set_password(password)
+        return user
+
+    def _create_user(self, email, password, **extra_fields):
+        user = self._create_user_object(email, password, **extra_fields)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("role", Role.ADMIN)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """Signs in with an email address. The role decides which side of the portal a user sees;
+    what she may touch is decided per object by the access helpers (memberships, jurisdiction).
+    """
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("电子邮箱"), unique=True)
+    display_name = models.CharField(_("姓名"), max_length=60, blank=True)
+    role = models.CharField(_("角色"), max_length=10, choices=Role.choices, default=Role.SEEKER)
+    language = models.CharField(
+        _("语言"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    email_verified_at = models.DateTimeField(_("邮箱验证时间"), null=True, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = EmailUserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.display_name or self.email
+
+    def get_full_name(self):
+        return self.display_name or self.email
+
+    def get_short_name(self):
+        return self.display_name or self.email.split("@")[0]
+
+    @property
+    def is_seeker(self):
+        return self.role == Role.SEEKER
+
+    @property
+    def is_employer_staff(self):
+        return self.role == Role.EMPLOYER
+
+    @property
+    def is_bureau_staff(self):
+        return self.role == Role.BUREAU
+
+    @property
+    def is_admin(self):
+        return self.role == Role.ADMIN or self.is_superuser
+
+
+class SeekerProfile(models.Model):
+    """The minimum a seeker needs to apply. Never children's names or birth dates."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="seeker_profile"
+    )
+    name = models.CharField(_("姓名"), max_length=60)
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    district = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("所在区县"),
+    )
+    # Free weekly windows in the same shape as a posting's schedule (employers.schedule).
+    free_windows = models.JSONField(_("空闲时间"), default=list, blank=True)
+    skills = models.TextField(_("技能"), blank=True)
+    experience = models.TextField(_("工作经历"), blank=True)
+    cv = models.FileField(_("简历"), storage=private_storage, upload_to="cv/", blank=True)
+    # Self-declared, with its own consent; never shown to employers.
+    cares_for_child_under_12 = models.BooleanField(_("我在照护12岁以下儿童"), default=False)
+    eligibility_consent_at = models.DateTimeField(null=True, blank=True)
+    privacy_policy_version = models.CharField(max_length=20, blank=True)
+    privacy_consent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("求职者资料")
+        verbose_name_plural = _("求职者资料")
+
+    def __str__(self):
+        return self.name
