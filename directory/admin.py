@@ -36,18 +36,35 @@ class CatalogAdmin(admin.ModelAdmin):
 
 @admin.register(Phase)
 class PhaseAdmin(admin.ModelAdmin):
-    list_display = ["title", "catalog", "number", "status", "submission_deadline", "published_at",
-                    "digests_pending", "digests_sent", "digests_failed"]
+    list_display = [
+        "title",
+        "catalog",
+        "number",
+        "status",
+        "submission_deadline",
+        "published_at",
+        "digests_pending",
+        "digests_sent",
+        "digests_failed",
+    ]
     list_filter = ["status"]
     list_select_related = ["catalog"]
     readonly_fields = ["published_at", "published_by", "superseded_at"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            _pending=Count("deliveries", filter=Q(deliveries__status__in=[
-                DeliveryStatus.PENDING, DeliveryStatus.SENDING])),
-            _sent=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SENT)),
-            _failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _pending=Count(
+                    "deliveries",
+                    filter=Q(
+                        deliveries__status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING]
+                    ),
+                ),
+                _sent=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SENT)),
+                _failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
+            )
         )
 
     @admin.display(description="待发送摘要", ordering="_pending")

@@ -55,7 +55,9 @@ class BureauStaff(models.Model):
     class Meta:
         verbose_name = _("人社部门工作人员")
         verbose_name_plural = _("人社部门工作人员")
-        constraints = [models.UniqueConstraint(fields=["bureau", "user"], name="bureaustaff_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["bureau", "user"], name="bureaustaff_unique")
+        ]
 
     def __str__(self):
         return f"{self.user} @ {self.bureau}"
@@ -193,9 +195,7 @@ class PhaseEntry(models.Model):
         ordering = ["phase", "id"]
         verbose_name = _("批次岗位")
         verbose_name_plural = _("批次岗位")
-        constraints = [
-            models.UniqueConstraint(fields=["phase", "posting"], name="entry_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["phase", "posting"], name="entry_unique")]
 
     def __str__(self):
         return f"{self.phase} / {self.posting_id}"
@@ -232,7 +232,9 @@ class Subscription(models.Model):
         _("最低时薪"), max_digits=7, decimal_places=2, null=True, blank=True
     )
     contract = models.CharField(_("合同形式"), max_length=20, choices=Contract.choices, blank=True)
-    insurance = models.CharField(_("社会保险"), max_length=15, choices=Insurance.choices, blank=True)
+    insurance = models.CharField(
+        _("社会保险"), max_length=15, choices=Insurance.choices, blank=True
+    )
     school_run = models.BooleanField(_("可接送孩子"), default=False)
     weekends_off = models.BooleanField(_("双休"), default=False)
     fits = models.CharField(_("空闲时间"), max_length=300, blank=True)
@@ -293,6 +295,9 @@ class DigestDelivery(models.Model):
         ]
         indexes = [models.Index(fields=["phase", "status"], name="delivery_phase_status")]
 
+    def __str__(self):
+        return f"{self.subscription_id}/{self.phase_id} {self.status}"
+
     def save(self, *args, **kwargs):
         if not self.message_id:
             self.message_id = self.deterministic_message_id(self.subscription_id, self.phase_id)
@@ -327,3 +332,6 @@ class OutboxEvent(models.Model):
                 name="outbox_unprocessed",
             )
         ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"

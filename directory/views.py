@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -7,7 +9,24 @@ from employers.models import Posting, PostingStatus
 from employers.quality import badges
 from momjobs.regions.models import MinimumWage
 
+from .filters import PostingFilter
 from .models import EntryDecision, Phase, PhaseEntry, PhaseStatus
+
+
+def job_list(request):
+    postings = Posting.objects.live().with_cards().order_by("-published_at", "-id")
+    search = PostingFilter(request.GET or None, queryset=postings)
+    results = search.qs if search.is_bound else postings
+    page = Paginator(results, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": search,
+        "page": page,
+        "query": query.urlencode(),
+        "unknown_region": getattr(search, "unknown_region", None),
+    }
+    return render(request, "directory/job_list.html", context)
 
 
 def home(request):
@@ -87,9 +106,9 @@ def posting_detail(request, pk):
         Posting.objects.select_related("employer", "region__parent__parent").prefetch_related(
             Prefetch(
                 "phase_entries",
-                queryset=PhaseEntry.objects.filter(phase__status__in=[
-                    PhaseStatus.PUBLISHED, PhaseStatus.SUPERSEDED
-                ]).select_related("phase"),
+                queryset=PhaseEntry.objects.filter(
+                    phase__status__in=[PhaseStatus.PUBLISHED, PhaseStatus.SUPERSEDED]
+                ).select_related("phase"),
                 to_attr="public_entries",
             )
         ),

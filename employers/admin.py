@@ -33,7 +33,16 @@ class EmployerAdmin(admin.ModelAdmin):
 
 @admin.register(Posting)
 class PostingAdmin(admin.ModelAdmin):
-    list_display = ["title", "employer", "region", "work_form", "pay_min", "pay_max", "pay_unit", "status"]
+    list_display = [
+        "title",
+        "employer",
+        "region",
+        "work_form",
+        "pay_min",
+        "pay_max",
+        "pay_unit",
+        "status",
+    ]
     list_filter = ["status", "sector", "work_form", "contract", "insurance", "imported"]
     search_fields = ["title", "employer__name"]
     raw_id_fields = ["employer", "region"]

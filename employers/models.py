@@ -117,6 +117,9 @@ class EmployerStatusEvent(models.Model):
         verbose_name = _("名录状态记录")
         verbose_name_plural = _("名录状态记录")
 
+    def __str__(self):
+        return f"{self.employer_id} {self.status}"
+
 
 class MembershipRole(models.TextChoices):
     OWNER = "owner", _("管理员")
@@ -277,6 +280,10 @@ class Posting(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.prepare()
+        super().save(*args, **kwargs)
+
     # -- derived fields ----------------------------------------------------------------------
 
     @property
@@ -323,10 +330,6 @@ class Posting(models.Model):
         if self.pay_unit == PayUnit.MONTH:
             return _quantize(amount / self.hours_per_month())
         return None
-
-    def save(self, *args, **kwargs):
-        self.prepare()
-        super().save(*args, **kwargs)
 
     # -- rules ---------------------------------------------------------------------------------
 
@@ -446,3 +449,6 @@ class ApplicationEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("申请进展")
         verbose_name_plural = _("申请进展")
+
+    def __str__(self):
+        return f"{self.application_id} {self.status}"

@@ -44,7 +44,11 @@ class Window:
         return length if length > 0 else length + 24 * 60
 
     def as_dict(self):
-        return {"days": list(self.days), "start": format_minutes(self.start), "end": format_minutes(self.end)}
+        return {
+            "days": list(self.days),
+            "start": format_minutes(self.start),
+            "end": format_minutes(self.end),
+        }
 
     def intervals(self):
         """Absolute week-minute intervals [a, b), possibly past WEEK_MINUTES (wrapping)."""
@@ -59,7 +63,9 @@ def parse_time(text, *, allow_24=False):
         raise ValidationError(_("时间格式应为 时:分，例如 08:30。"), code="time_format")
     hours, minutes = int(match.group(1)), int(match.group(2))
     if minutes > 59 or hours > 24 or (hours == 24 and (minutes or not allow_24)):
-        raise ValidationError(_("时间 %(value)s 不存在。"), code="time_range", params={"value": text})
+        raise ValidationError(
+            _("时间 %(value)s 不存在。"), code="time_range", params={"value": text}
+        )
     return hours * 60 + minutes
 
 
@@ -117,7 +123,7 @@ def check_overlap(windows):
             else:
                 intervals.append((a, b))
     intervals.sort()
-    for (a1, b1), (a2, _b2) in zip(intervals, intervals[1:], strict=False):
+    for (_a1, b1), (a2, _b2) in zip(intervals, intervals[1:], strict=False):
         if a2 < b1:
             day = a2 // (24 * 60) + 1
             raise ValidationError(
@@ -146,13 +152,17 @@ def check_part_time_limits(windows):
     days = working_days(windows)
     if total > PART_TIME_WEEKLY_MINUTES:
         raise ValidationError(
-            _("非全日制用工每周工作时间累计不得超过24小时（《劳动合同法》第六十八条），当前为%(hours)s小时。"),
+            _(
+                "非全日制用工每周工作时间累计不得超过24小时（《劳动合同法》第六十八条），当前为%(hours)s小时。"
+            ),
             code="part_time_week",
             params={"hours": f"{total / 60:g}"},
         )
     if days and total / days > PART_TIME_DAILY_MINUTES:
         raise ValidationError(
-            _("非全日制用工平均每日工作时间不得超过4小时（《劳动合同法》第六十八条），当前平均为%(hours)s小时。"),
+            _(
+                "非全日制用工平均每日工作时间不得超过4小时（《劳动合同法》第六十八条），当前平均为%(hours)s小时。"
+            ),
             code="part_time_day",
             params={"hours": f"{total / days / 60:.1f}"},
         )
@@ -198,7 +208,9 @@ def parse_fits(text):
         match = _FITS_ITEM.match(item)
         if not match:
             raise ValidationError(
-                _("无法识别空闲时间“%(item)s”，格式应为 星期-星期@开始-结束，例如 1-5@08:30-15:30。"),
+                _(
+                    "无法识别空闲时间“%(item)s”，格式应为 星期-星期@开始-结束，例如 1-5@08:30-15:30。"
+                ),
                 code="fits_format",
                 params={"item": item[:40]},
             )
@@ -218,9 +230,11 @@ def format_fits(windows):
     for w in windows:
         days = w.days
         contiguous = list(days) == list(range(days[0], days[-1] + 1))
-        groups = [f"{days[0]}-{days[-1]}" if len(days) > 1 else str(days[0])] if contiguous else [
-            str(d) for d in days
-        ]
+        groups = (
+            [f"{days[0]}-{days[-1]}" if len(days) > 1 else str(days[0])]
+            if contiguous
+            else [str(d) for d in days]
+        )
         parts += [f"{g}@{format_minutes(w.start)}-{format_minutes(w.end)}" for g in groups]
     return ",".join(parts)
 

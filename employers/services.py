@@ -49,9 +49,11 @@ def postings_go_live(*, postings, at=None):
     """Called when a phase is published: the approved postings become findable."""
     at = at or timezone.now()
     ids = [p.pk for p in postings]
-    return Posting.objects.filter(pk__in=ids).exclude(
-        status__in=[PostingStatus.CLOSED, PostingStatus.TAKEN_DOWN]
-    ).update(status=PostingStatus.LIVE, published_at=at)
+    return (
+        Posting.objects.filter(pk__in=ids)
+        .exclude(status__in=[PostingStatus.CLOSED, PostingStatus.TAKEN_DOWN])
+        .update(status=PostingStatus.LIVE, published_at=at)
+    )
 
 
 @transaction.atomic

@@ -15,7 +15,9 @@ def _jieba():
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    jieba.load_userdict(str(USER_DICT))
+    # An open file, not a path: jieba leaves paths it opens itself unclosed.
+    with USER_DICT.open("rb") as words:
+        jieba.load_userdict(words)
     return jieba
 
 

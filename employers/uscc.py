@@ -10,7 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_FULL_WIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９ＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＴＵＷＸＹ"}
+_FULL_WIDTH = {
+    ord(c): ord(c) - 0xFEE0
+    for c in "０１２３４５６７８９ＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＴＵＷＸＹ"
+}
 
 
 def normalise(code):
@@ -26,7 +29,9 @@ def validate_uscc(value):
     code = normalise(value)
     if len(code) != 18:
         raise ValidationError(
-            _("统一社会信用代码应为18位，当前为%(n)s位。"), code="uscc_length", params={"n": len(code)}
+            _("统一社会信用代码应为18位，当前为%(n)s位。"),
+            code="uscc_length",
+            params={"n": len(code)},
         )
     bad = [c for c in code if c not in ALPHABET]
     if bad:

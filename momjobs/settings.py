@@ -9,7 +9,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
