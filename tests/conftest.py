@@ -15,3 +15,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def personas(db):
     return Personas()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The production hasher is slow on purpose; tests only need a correct one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
