@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Bureau,
@@ -67,15 +68,15 @@ class PhaseAdmin(admin.ModelAdmin):
             )
         )
 
-    @admin.display(description="待发送摘要", ordering="_pending")
+    @admin.display(description=_("待发送摘要"), ordering="_pending")
     def digests_pending(self, obj):
         return obj._pending
 
-    @admin.display(description="已发送摘要", ordering="_sent")
+    @admin.display(description=_("已发送摘要"), ordering="_sent")
     def digests_sent(self, obj):
         return obj._sent
 
-    @admin.display(description="发送失败", ordering="_failed")
+    @admin.display(description=_("发送失败"), ordering="_failed")
     def digests_failed(self, obj):
         return obj._failed
 

@@ -116,11 +116,11 @@ def posting_detail(request, pk):
     )
     if posting.status not in PUBLIC_POSTING_STATUSES:
         raise Http404
-    minimum = MinimumWage.hourly_for(posting.region)
+    minimum = MinimumWage.in_force(posting.region)
     context = {
         "posting": posting,
         "badges": badges(posting, minimum),
-        "minimum_hourly": minimum,
+        "minimum_hourly": minimum.hourly if minimum else None,
         "phases": [e.phase for e in posting.public_entries],
     }
     return render(request, "directory/posting_detail.html", context)

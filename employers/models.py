@@ -344,7 +344,8 @@ class Posting(models.Model):
             errors.setdefault("openings", []).append(_("招聘人数至少为1。"))
         try:
             windows = sched.validate_schedule(self.schedule, flexible=self.flexible_hours)
-            if self.work_form == WorkForm.PART_TIME and windows:
+            # Hourly work (小时工) is non-full-time employment under art. 68 as well.
+            if self.work_form in (WorkForm.PART_TIME, WorkForm.HOURLY) and windows:
                 sched.check_part_time_limits(windows)
         except ValidationError as error:
             errors.setdefault("schedule", []).extend(error.messages)
@@ -363,7 +364,7 @@ class Posting(models.Model):
 
     @property
     def weekly_hours(self):
-        return round(self.weekly_minutes / 60, 1) if self.weekly_minutes else None
+        return f"{self.weekly_minutes / 60:g}" if self.weekly_minutes else None
 
     @property
     def rights_missing(self):

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Contract, Insurance
+from .choices import Contract, Insurance, PayUnit, WorkForm
 
 
 @dataclass(frozen=True)
@@ -14,13 +14,28 @@ class Badge:
     good: bool
 
 
-def badges(posting, minimum_hourly=None):
+def meets_minimum_wage(posting, minimum):
+    """True/False against the local standard, None when it cannot be compared.
+
+    Full-time monthly pay is compared with the monthly minimum; everything else (part-time,
+    hourly, daily) with the hourly minimum, using the posting's hourly equivalent.
+    """
+    if minimum is None:
+        return None
+    if posting.work_form == WorkForm.FULL_TIME and posting.pay_unit == PayUnit.MONTH:
+        return None if minimum.monthly is None else posting.pay_min >= minimum.monthly
+    if posting.hourly_min is None:
+        return None
+    return posting.hourly_min >= minimum.hourly
+
+
+def badges(posting, minimum=None):
     out = [Badge("pay", _("薪酬明确"), True)]
-    if minimum_hourly is not None and posting.hourly_min is not None:
-        if posting.hourly_min >= minimum_hourly:
-            out.append(Badge("min_wage", _("不低于当地最低工资"), True))
-        else:
-            out.append(Badge("min_wage", _("低于当地小时最低工资"), False))
+    meets = meets_minimum_wage(posting, minimum)
+    if meets is True:
+        out.append(Badge("min_wage", _("不低于当地最低工资"), True))
+    elif meets is False:
+        out.append(Badge("min_wage", _("低于当地最低工资标准"), False))
     if posting.contract == Contract.LABOUR:
         out.append(Badge("contract", _("签订劳动合同"), True))
     elif posting.contract == Contract.PART_TIME_AGREEMENT:

@@ -102,12 +102,12 @@ def validate_schedule(data, *, flexible=False):
     if flexible:
         if windows:
             raise ValidationError(
-                _("选择了“自选时间”就不要再填写固定时间段。"), code="flexible_with_windows"
+                _("选择了“自选工作时间”就不要再填写固定时间段。"), code="flexible_with_windows"
             )
         return windows
     if not windows:
         raise ValidationError(
-            _("请至少填写一个工作时间段，或选择“自选时间”。"), code="empty_schedule"
+            _("请至少填写一个工作时间段，或选择“自选工作时间”。"), code="empty_schedule"
         )
     check_overlap(windows)
     return windows
@@ -250,9 +250,9 @@ def describe(windows):
                 "last": weekday_name(days[-1]),
             }
         else:
-            label = "、".join(weekday_name(d) for d in days)
+            label = _("、").join(weekday_name(d) for d in days)
         end = format_minutes(w.end)
         if w.end <= w.start:
             end = _("次日%(time)s") % {"time": end}
         parts.append(f"{label} {format_minutes(w.start)}-{end}")
-    return "；".join(parts)
+    return _("；").join(parts)

@@ -1,6 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from .health import healthz
 
@@ -16,5 +17,5 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-admin.site.site_header = "妈妈岗服务平台 · 运维管理"
-admin.site.site_title = "妈妈岗服务平台"
+admin.site.site_header = _("妈妈岗服务平台 · 运维管理")
+admin.site.site_title = _("妈妈岗服务平台")

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from tests.factories import Personas
 
@@ -21,3 +22,11 @@ def personas(db):
 def fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests only need a correct one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language(settings):
+    # A request under /en/ leaves English active in the thread; start and end each test in Chinese.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -137,3 +137,40 @@ def test_fits_is_one_sql_condition_matching_the_python_rule():
         "夜班",
         "自选",
     }
+
+
+def test_minimum_wage_badge_compares_like_with_like():
+    from datetime import date
+
+    from employers.quality import badges
+    from momjobs.regions.models import MinimumWage
+
+    MinimumWage.objects.create(
+        region=region("370200"), hourly="22.00", monthly="2200.00", effective_from=date(2023, 10, 1)
+    )
+    minimum = MinimumWage.in_force(region("370202"))
+    employer = make_employer()
+    below = make_posting(employer, pay_min=Decimal("18"), pay_max=Decimal("20"))
+    at = make_posting(employer, pay_min=Decimal("22"), pay_max=Decimal("24"))
+    # A lawful full-time monthly wage is compared with the monthly minimum, not an hourly figure.
+    full_time = make_posting(
+        employer,
+        work_form="full_time",
+        pay_unit="month",
+        pay_min=Decimal("2300"),
+        pay_max=Decimal("2800"),
+        schedule=[{"days": [1, 2, 3, 4, 5], "start": "08:00", "end": "17:00"}],
+    )
+
+    def min_wage(posting):
+        return next(b.good for b in badges(posting, minimum) if b.code == "min_wage")
+
+    assert min_wage(below) is False
+    assert min_wage(at) is True
+    assert min_wage(full_time) is True
+    assert all(b.code != "min_wage" for b in badges(below, None))
+
+
+def test_hourly_work_obeys_art_68_too():
+    long_days = [{"days": [1, 2, 3, 4, 5, 6], "start": "09:00", "end": "14:00"}]
+    assert "schedule" in errors_of(build(schedule=long_days, work_form="hourly"))

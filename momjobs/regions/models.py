@@ -128,15 +128,19 @@ class MinimumWage(models.Model):
         return f"{self.region} {self.hourly}"
 
     @classmethod
-    def hourly_for(cls, region, on=None):
-        """The rate in force for a region, inherited from the nearest ancestor that has one."""
+    def in_force(cls, region, on=None):
+        """The standard in force for a region, inherited from the nearest ancestor that has one."""
         from django.utils import timezone
 
         on = on or timezone.localdate()
         codes = [c for c in region.path.split("/") if c]
-        rows = (
+        return (
             cls.objects.filter(region__code__in=codes, effective_from__lte=on)
             .order_by("-region__level", "-effective_from")
-            .values_list("hourly", flat=True)
+            .first()
         )
-        return rows.first()
+
+    @classmethod
+    def hourly_for(cls, region, on=None):
+        row = cls.in_force(region, on)
+        return row.hourly if row else None
