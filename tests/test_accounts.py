@@ -18,9 +18,7 @@ from tests.factories import PASSWORD, make_phase, make_posting
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    "persona", ["seeker_a", "employer_a_staff", "bureau_inside", "admin"]
-)
+@pytest.mark.parametrize("persona", ["seeker_a", "employer_a_staff", "bureau_inside", "admin"])
 def test_every_role_signs_in_and_out(client, personas, persona):
     user = getattr(personas, persona)
     response = client.post(reverse("users:login"), {"username": user.email, "password": PASSWORD})
