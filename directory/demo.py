@@ -31,9 +31,10 @@ from employers.models import (
 from employers.uscc import ALPHABET, make_uscc
 from momjobs.regions.loader import load_regions
 from momjobs.regions.models import MinimumWage, Region
-from momjobs.users.models import Role, SeekerProfile, User
+from momjobs.users.models import Role, SeekerProfile, TOTPDevice, User
 
 from . import demo_data as data
+from .demo_data import DEMO_TOTP_SECRET
 from .models import Bureau, BureauStaff, Catalog, EntryDecision, Phase, PhaseEntry, PhaseStatus
 from .services import phase_publish
 
@@ -153,6 +154,9 @@ def ensure_user(summary, local, *, role, display_name, now, superuser=False):
             is_superuser=superuser,
         )
         summary.created.append(f"用户 {user.email}")
+    if role in (Role.BUREAU, Role.ADMIN):
+        # These roles must sign in with a second factor; demo accounts share one published key.
+        TOTPDevice.objects.get_or_create(user=user, defaults={"secret": DEMO_TOTP_SECRET})
     summary.logins.append(Login(Role(role).label, user.email, display_name))
     return user
 

@@ -10,6 +10,9 @@ from typing import NamedTuple
 from employers.choices import EmployerSize, Sector, WorkForm
 
 DEMO_PASSWORD = "momjobs-demo-2026"  # noqa: S105 - published on purpose: demo logins
+# The authenticator key of the demo bureau officers and admin (two-factor sign-in is required
+# for those roles). Published on purpose: it only protects invented demo accounts.
+DEMO_TOTP_SECRET = "MOMJOBSDEMOKEYTWOSIXMOMJOBSDEMOK"  # noqa: S105 - demo only, published
 DEMO_DOMAIN = "demo.momjobs.cn"
 SEED = 20260101
 

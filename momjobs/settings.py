@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "momjobs.users.twofactor.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -267,3 +268,12 @@ PAGE_SIZE = 20
 # A standard working month for comparing monthly pay with hourly pay (21.75 days x 8 hours),
 # the figure China's labour administration uses for converting monthly wages.
 STANDARD_MONTH_HOURS = 174
+
+# Rate limits (momjobs/ratelimit.py). Sign-in counts failures per address and per account.
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
+LOGIN_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "10"))
+LOGIN_FAILURE_PERIOD = int(env("LOGIN_FAILURE_PERIOD", "900"))
+
+# Two-factor sign-in (TOTP): available to all staff, required for these roles.
+TWO_FACTOR_REQUIRED_ROLES = ["bureau", "admin"]
+TOTP_ISSUER = env("TOTP_ISSUER", "妈妈岗服务平台")

@@ -30,3 +30,12 @@ def default_language(settings):
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    # Rate-limit counters live in the (throwaway, per-run) Redis: each test starts from zero.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

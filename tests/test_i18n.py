@@ -18,6 +18,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from tests.helpers import force_login_verified
+
 ROOT = Path(__file__).resolve().parent.parent
 PO_PATH = Path("locale", "en", "LC_MESSAGES", "django.po")
 PO = ROOT / PO_PATH
@@ -429,7 +431,7 @@ def test_english_form_errors_and_signed_in_pages(client, catalog, personas):
     assert_no_chinese_ui(html, set(), "login with a wrong password")
 
     bureau = personas.qingdao  # creates the bureau and its staff member
-    client.force_login(personas.bureau_inside)
+    force_login_verified(client, personas.bureau_inside)
     response = client.get("/en/accounts/")
     assert response.status_code == 200
     data = _all_data(phase, postings) | _data_strings(bureau, personas.bureau_inside)

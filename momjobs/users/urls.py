@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from momjobs import ratelimit
+
 from . import views
 
 app_name = "users"
@@ -9,13 +11,19 @@ urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.dashboard, name="dashboard"),
+    path("2fa/", views.two_factor_verify, name="two_factor_verify"),
+    path("2fa/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("2fa/disable/", views.two_factor_disable, name="two_factor_disable"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="users/password_reset_form.html",
-            email_template_name="users/email/password_reset.txt",
-            subject_template_name="users/email/password_reset_subject.txt",
-            success_url=reverse_lazy("users:password_reset_done"),
+        # Each address may ask for a few reset emails an hour: no mail-bombing through us.
+        ratelimit.limit("password-reset", rate=5, period=3600)(
+            auth_views.PasswordResetView.as_view(
+                template_name="users/password_reset_form.html",
+                email_template_name="users/email/password_reset.txt",
+                subject_template_name="users/email/password_reset_subject.txt",
+                success_url=reverse_lazy("users:password_reset_done"),
+            )
         ),
         name="password_reset",
     ),

@@ -1,14 +1,151 @@
+import pyotp
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from .forms import SignInForm
+from momjobs import ratelimit
+
+from . import twofactor
+from .forms import CodeForm, SignInForm
+from .models import TOTPDevice
+
+FAILURES = "login-failure"
+
+
+def _failure_keys(request):
+    email = (request.POST.get("username") or "").strip().lower()[:254]
+    return [("ip", ratelimit.client_ip(request)), ("account", email)]
 
 
 class SignInView(auth_views.LoginView):
+    """Password step. Repeated failures per address and per account are refused for a while;
+    users with an authenticator app continue to the code step before they are logged in.
+    """
+
     template_name = "users/login.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        period = settings.LOGIN_FAILURE_PERIOD
+        if settings.RATE_LIMITS_ENABLED and any(
+            ratelimit.count(f"{FAILURES}-{kind}", key, period) >= settings.LOGIN_FAILURE_LIMIT
+            for kind, key in _failure_keys(request)
+            if key
+        ):
+            return ratelimit.too_many(request, period)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        for kind, key in _failure_keys(self.request):
+            if key:
+                ratelimit.hit(f"{FAILURES}-{kind}", key, settings.LOGIN_FAILURE_PERIOD)
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        user = form.get_user()
+        ratelimit.reset(f"{FAILURES}-account", user.email, settings.LOGIN_FAILURE_PERIOD)
+        if twofactor.has_device(user):
+            self.request.session[twofactor.SESSION_PENDING] = user.pk
+            self.request.session["2fa_next"] = self.get_success_url()
+            return redirect("users:two_factor_verify")
+        return super().form_valid(form)
+
+
+def two_factor_verify(request):
+    """Code step of sign-in."""
+    user_id = request.session.get(twofactor.SESSION_PENDING)
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is None:
+        return redirect("users:login")
+    device = TOTPDevice.objects.get(user=user)
+    period = settings.LOGIN_FAILURE_PERIOD
+    if (
+        settings.RATE_LIMITS_ENABLED
+        and ratelimit.count(f"{FAILURES}-2fa", user.email, period) >= settings.LOGIN_FAILURE_LIMIT
+    ):
+        return ratelimit.too_many(request, period)
+    form = CodeForm(request.POST or None, device=device)
+    if request.method == "POST":
+        if form.is_valid():
+            next_url = request.session.pop("2fa_next", None)
+            request.session.pop(twofactor.SESSION_PENDING, None)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session[twofactor.SESSION_VERIFIED] = True
+            if not next_url or not url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                next_url = settings.LOGIN_REDIRECT_URL
+            return redirect(next_url)
+        ratelimit.hit(f"{FAILURES}-2fa", user.email, period)
+    return render(request, "users/two_factor_verify.html", {"form": form})
+
+
+@login_required
+def two_factor_setup(request):
+    """Add an authenticator app: scan the QR code (or type the key), confirm with a code."""
+    user = request.user
+    if twofactor.has_device(user):
+        return render(request, "users/two_factor_setup.html", {"device": user.totp_device})
+    secret = request.session.get(twofactor.SESSION_NEW_SECRET)
+    if not secret:
+        secret = pyotp.random_base32(32)
+        request.session[twofactor.SESSION_NEW_SECRET] = secret
+    candidate = TOTPDevice(user=user, secret=secret)
+    form = CodeForm(request.POST or None, device=_UnsavedDevice(candidate))
+    if request.method == "POST" and form.is_valid():
+        TOTPDevice.objects.create(user=user, secret=secret, last_step=candidate.last_step)
+        request.session.pop(twofactor.SESSION_NEW_SECRET, None)
+        request.session[twofactor.SESSION_VERIFIED] = True
+        messages.success(request, _("双重验证已开启。以后登录时需要输入验证器应用中的数字。"))
+        return redirect("users:dashboard")
+    uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=settings.TOTP_ISSUER)
+    qr_svg = segno.make(uri, error="m").svg_inline(scale=4, title=_("身份验证器二维码"))
+    context = {
+        "form": form,
+        "qr_svg": qr_svg,
+        "secret_groups": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "required": twofactor.required_for(user),
+    }
+    return render(request, "users/two_factor_setup.html", context)
+
+
+class _UnsavedDevice:
+    """Checks a code against a secret not yet saved (the last step is kept for the save)."""
+
+    def __init__(self, device):
+        self.device = device
+
+    def verify(self, code):
+        import time
+
+        code = "".join(ch for ch in str(code) if ch.isdigit())
+        totp = pyotp.TOTP(self.device.secret)
+        now_step = int(time.time()) // totp.interval
+        for step in (now_step - 1, now_step, now_step + 1):
+            if totp.at(step * totp.interval) == code:
+                self.device.last_step = step
+                return True
+        return False
+
+
+@login_required
+@require_POST
+def two_factor_disable(request):
+    if twofactor.required_for(request.user):
+        messages.error(request, _("您的角色必须使用双重验证，不能关闭。"))
+    else:
+        TOTPDevice.objects.filter(user=request.user).delete()
+        request.session.pop(twofactor.SESSION_VERIFIED, None)
+        messages.success(request, _("双重验证已关闭。"))
+    return redirect("users:dashboard")
 
 
 @login_required
@@ -18,5 +155,7 @@ def dashboard(request):
     context = {
         "employers": [m.employer for m in user.employer_memberships.select_related("employer")],
         "bureaus": [m.bureau for m in user.bureau_memberships.select_related("bureau")],
+        "has_2fa": twofactor.has_device(user),
+        "can_use_2fa": not user.is_seeker,
     }
     return render(request, "users/dashboard.html", context)

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from directory.demo import load_demo
-from directory.demo_data import DEMO_PASSWORD
+from directory.demo_data import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 
 def _width(text):
@@ -37,3 +37,8 @@ class Command(BaseCommand):
         widths = [max(_width(row[i]) for row in rows) for i in range(2)]
         for role, email, who in rows:
             self.stdout.write(f"  {_pad(role, widths[0])}  {_pad(email, widths[1])}  {who}")
+        self.stdout.write(
+            "\n人社部门工作人员和管理员须双重验证 / bureau staff and the admin sign in with a code:\n"
+            f"  authenticator key {DEMO_TOTP_SECRET}, or run: "
+            "python manage.py demo_totp_code <email>"
+        )

@@ -1,0 +1,79 @@
+"""Fixed-window rate limits kept in Redis (Django's cache), shared by every web process.
+
+Used on sign-in, password reset and, as they arrive, sign-up, subscribe, apply and report.
+A refused request gets HTTP 429 with Retry-After and a page that says when to try again.
+"""
+
+import functools
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+
+
+def client_ip(request):
+    if getattr(settings, "BEHIND_TLS_PROXY", False):
+        # The proxy appends the real client address last; anything before it is client-supplied.
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _window_key(scope, key, period):
+    window = int(time.time() // period)
+    return f"rl:{scope}:{key}:{window}", period - int(time.time() % period)
+
+
+def count(scope, key, period):
+    cache_key, _ = _window_key(scope, key, period)
+    return cache.get(cache_key, 0)
+
+
+def hit(scope, key, period):
+    """Count one event; returns the count in the current window."""
+    cache_key, remaining = _window_key(scope, key, period)
+    if cache.add(cache_key, 1, timeout=remaining + 1):
+        return 1
+    try:
+        return cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.add(cache_key, 1, timeout=remaining + 1)
+        return 1
+
+
+def reset(scope, key, period):
+    cache_key, _ = _window_key(scope, key, period)
+    cache.delete(cache_key)
+
+
+def retry_after(period):
+    return period - int(time.time() % period)
+
+
+def too_many(request, period):
+    response = render(
+        request, "429.html", {"retry_minutes": max(1, retry_after(period) // 60)}, status=429
+    )
+    response["Retry-After"] = str(retry_after(period))
+    return response
+
+
+def limit(scope, *, rate, period, methods=("POST",)):
+    """Decorator: at most `rate` requests per client address per `period` seconds."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if (
+                request.method in methods
+                and settings.RATE_LIMITS_ENABLED
+                and hit(scope, client_ip(request), period) > rate
+            ):
+                return too_many(request, period)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

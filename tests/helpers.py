@@ -1,0 +1,29 @@
+import pyotp
+from django.urls import reverse
+
+from momjobs.users.models import TOTPDevice
+from tests.factories import PASSWORD
+
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def give_device(user, secret=SECRET):
+    return TOTPDevice.objects.create(user=user, secret=secret)
+
+
+def sign_in(client, user, *, password=PASSWORD, secret=SECRET):
+    """The whole sign-in as a person does it, with the code step where the user has a device."""
+    response = client.post(reverse("users:login"), {"username": user.email, "password": password})
+    if response.status_code == 302 and response.url == reverse("users:two_factor_verify"):
+        response = client.post(
+            reverse("users:two_factor_verify"), {"code": pyotp.TOTP(secret).now()}
+        )
+    return response
+
+
+def force_login_verified(client, user):
+    """Signed in with the second factor already given (for tests about what comes after)."""
+    client.force_login(user)
+    session = client.session
+    session["2fa_verified"] = True
+    session.save()
