@@ -1,47 +1,259 @@
+"""Search over live postings: one FilterSet for the pages (/jobs/) and the API (/api/v1/postings/).
+
+Every parameter is a GET parameter, so a search is a link a mother can share. A bad value of one
+parameter gives that field an error message and is ignored; the other filters still apply.
+"""
+
+from decimal import Decimal
+
 import django_filters
+from django import forms
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from employers.choices import Sector, WorkForm
+from employers import schedule as sched
+from employers.choices import Contract, Insurance, PayUnit, Place, Sector, WorkForm
 from employers.models import Posting
-from employers.text import tokens
+from employers.text import query_words
 from momjobs.regions.models import Region
+
+from .models import Phase
+
+Q_MAX_CHARS = 100
+
+
+class RegionField(forms.CharField):
+    default_error_messages = {"unknown": _("没有找到地区代码“%(code)s”。")}
+
+    def clean(self, value):
+        value = (super().clean(value) or "").strip()
+        if not value:
+            return None
+        region = Region.objects.filter(code=value[:12]).first()
+        if region is None:
+            raise ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"code": value[:12]}
+            )
+        return region
+
+
+class FitsField(forms.CharField):
+    def clean(self, value):
+        value = (super().clean(value) or "").strip()
+        if not value:
+            return None
+        windows = sched.parse_fits(value[:400])
+        return sched.free_mask(windows)
+
+
+class RegionFilter(django_filters.Filter):
+    field_class = RegionField
+
+
+class FitsFilter(django_filters.Filter):
+    field_class = FitsField
+
+
+class SortChoices:
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    PAY = "pay"
+    choices = [
+        (RELEVANCE, _("相关度")),
+        (NEWEST, _("最新发布")),
+        (PAY, _("时薪从高到低")),
+    ]
+
+
+def _truthy_only(queryset, name, value):
+    # Checkboxes: ticked narrows the search, unticked does not mean "must not".
+    return queryset.filter(**{name: True}) if value else queryset
 
 
 class PostingFilter(django_filters.FilterSet):
-    """Search over live postings. Every parameter is a GET parameter, so a search is a link."""
-
-    q = django_filters.CharFilter(label=_("关键词"), method="filter_q")
-    region = django_filters.CharFilter(label=_("地区代码"), method="filter_region")
+    q = django_filters.CharFilter(
+        label=_("关键词"),
+        method="filter_q",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("例如：客服、保洁、帮厨")}
+        ),
+    )
+    region = RegionFilter(
+        label=_("地区代码"),
+        method="filter_region",
+        help_text=_("6位行政区划代码，例如 370200（青岛市，含下辖各区县）。"),
+    )
     sector = django_filters.ChoiceFilter(label=_("行业"), choices=Sector.choices)
     form = django_filters.ChoiceFilter(
         label=_("用工形式"), field_name="work_form", choices=WorkForm.choices
+    )
+    place = django_filters.ChoiceFilter(label=_("工作方式"), choices=Place.choices)
+    fits = FitsFilter(
+        label=_("我的空闲时间"),
+        method="filter_fits",
+        help_text=_("格式：星期-星期@开始-结束，多段用逗号隔开，例如 1-5@08:30-15:30。"),
+    )
+    pay_min = django_filters.NumberFilter(
+        label=_("最低薪酬"),
+        method="filter_pay_min",
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1000000"))],
+    )
+    pay_unit = django_filters.ChoiceFilter(
+        label=_("薪酬单位"),
+        choices=[
+            (PayUnit.HOUR, PayUnit.HOUR.label),
+            (PayUnit.DAY, PayUnit.DAY.label),
+            (PayUnit.MONTH, PayUnit.MONTH.label),
+        ],
+        method="filter_nothing",
+        empty_label=None,
+    )
+    contract = django_filters.ChoiceFilter(label=_("合同形式"), choices=Contract.choices)
+    insurance = django_filters.ChoiceFilter(label=_("社会保险"), choices=Insurance.choices)
+    school_run = django_filters.BooleanFilter(
+        label=_("可接送孩子"), widget=forms.CheckboxInput, method=_truthy_only
+    )
+    weekends = django_filters.BooleanFilter(
+        label=_("双休"),
+        field_name="weekends_off",
+        widget=forms.CheckboxInput,
+        method=_truthy_only,
+    )
+    childcare_leave = django_filters.BooleanFilter(
+        label=_("育儿假"), widget=forms.CheckboxInput, method=_truthy_only
+    )
+    no_overtime = django_filters.BooleanFilter(
+        label=_("不强制加班"),
+        field_name="no_forced_overtime",
+        widget=forms.CheckboxInput,
+        method=_truthy_only,
+    )
+    phase = django_filters.ModelChoiceFilter(
+        label=_("目录批次"),
+        queryset=Phase.objects.published().order_by("-published_at"),
+        method="filter_phase",
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("排序"), choices=SortChoices.choices, method="filter_nothing", empty_label=None
     )
 
     class Meta:
         model = Posting
         fields = []
 
+    # The filters a "no results" page may suggest dropping, most restrictive first.
+    RELAXABLE = [
+        "fits",
+        "pay_min",
+        "q",
+        "contract",
+        "insurance",
+        "school_run",
+        "weekends",
+        "childcare_leave",
+        "no_overtime",
+        "form",
+        "place",
+        "sector",
+        "phase",
+        "region",
+    ]
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
     def filter_q(self, queryset, name, value):
-        words = tokens(value[:200])[:20]
+        words = query_words(value[:Q_MAX_CHARS])
         if not words:
             return queryset
-        # Segmented words ANDed, each a plain lexeme in the `simple` configuration.
         query = None
-        for word in dict.fromkeys(words):
+        for word in words:
             part = SearchQuery(word, config="simple", search_type="plain")
             query = part if query is None else query & part
-        return (
-            queryset.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "-published_at", "-id")
-        )
+        self.search_query = query
+        return queryset.filter(search_vector=query)
 
-    def filter_region(self, queryset, name, value):
-        region = Region.objects.filter(code=value.strip()).first()
+    def filter_region(self, queryset, name, region):
         if region is None:
-            self.unknown_region = value
             return queryset
-        self.region_obj = region
-        return queryset.in_region(region)
+        within = Region.objects.within(region).values("pk")
+        return queryset.filter(region_id__in=within)
+
+    def filter_fits(self, queryset, name, mask):
+        return queryset if mask is None else queryset.fitting(mask)
+
+    def filter_pay_min(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(hourly_min__gte=hourly_equivalent(value, self.form.cleaned_data))
+
+    def filter_phase(self, queryset, name, phase):
+        if phase is None:
+            return queryset
+        return queryset.filter(phase_entries__phase=phase, phase_entries__decision="approved")
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        sort = self.form.cleaned_data.get("sort") or ""
+        query = getattr(self, "search_query", None)
+        if query is not None and sort in ("", SortChoices.RELEVANCE):
+            return queryset.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
+                "-rank", "-published_at", "-id"
+            )
+        if sort == SortChoices.PAY:
+            return queryset.order_by(F("hourly_min").desc(nulls_last=True), "-published_at", "-id")
+        return queryset.order_by("-published_at", "-id")
+
+    # -- for the page ---------------------------------------------------------------------------
+
+    def active_filters(self):
+        """Names of the filters that narrowed this search (valid and non-empty)."""
+        if not self.is_bound or not hasattr(self.form, "cleaned_data"):
+            return []
+        data = self.form.cleaned_data
+        return [
+            name
+            for name in self.RELAXABLE
+            if data.get(name) not in (None, "", False) and name not in self.form.errors
+        ]
+
+    def pay_note(self):
+        return _(
+            "按时薪比较：月薪按岗位自身的每周工时折算，没有固定工时的按每月 21.75 天 × 8 小时"
+            "（%(hours)s 小时）折算，日薪按岗位每日工时（否则按 8 小时）折算；计件岗位不参与比较。"
+        ) % {"hours": settings.STANDARD_MONTH_HOURS}
+
+
+def hourly_equivalent(amount, data):
+    unit = data.get("pay_unit") or PayUnit.HOUR
+    if unit == PayUnit.MONTH:
+        return Decimal(amount) / settings.STANDARD_MONTH_HOURS
+    if unit == PayUnit.DAY:
+        return Decimal(amount) / 8
+    return Decimal(amount)
+
+
+def live_postings():
+    return Posting.objects.live().with_cards()
+
+
+FILTER_LABELS = {name: f.label for name, f in PostingFilter.base_filters.items()}
+
+
+def relax_suggestion(filterset, data):
+    """When nothing matched: the filter whose removal brings back the most posts, as
+    (name, label, count, query string without it). One COUNT per active filter, only then.
+    """
+    best = None
+    for name in filterset.active_filters():
+        relaxed = data.copy()
+        for key in (name, "page", "pay_unit") if name == "pay_min" else (name, "page"):
+            relaxed.pop(key, None)
+        count = PostingFilter(relaxed, queryset=live_postings()).qs.count()
+        if count and (best is None or count > best[2]):
+            best = (name, FILTER_LABELS[name], count, relaxed.urlencode())
+    return best

@@ -1,32 +1,54 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from employers import schedule as sched
 from employers.choices import Sector, WorkForm
 from employers.models import Posting, PostingStatus
 from employers.quality import badges
 from momjobs.regions.models import MinimumWage
 
-from .filters import PostingFilter
+from . import structured
+from .filters import PostingFilter, live_postings, relax_suggestion
 from .models import EntryDecision, Phase, PhaseEntry, PhaseStatus
 
 
 def job_list(request):
-    postings = Posting.objects.live().with_cards().order_by("-published_at", "-id")
-    search = PostingFilter(request.GET or None, queryset=postings)
-    results = search.qs if search.is_bound else postings
-    page = Paginator(results, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    search = PostingFilter(request.GET or None, queryset=live_postings())
+    page = Paginator(search.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "filter": search,
         "page": page,
         "query": query.urlencode(),
-        "unknown_region": getattr(search, "unknown_region", None),
+        "my_fits": _profile_fits(request.user),
+        "suggestion": relax_suggestion(search, query)
+        if not page.object_list and search.is_bound
+        else None,
+        "pay_note": search.pay_note(),
     }
-    return render(request, "directory/job_list.html", context)
+    # With JavaScript the form asks only for the results fragment (a template partial).
+    template = "directory/job_list.html"
+    if request.headers.get("X-Partial") == "results":
+        template += "#results"
+    return render(request, template, context)
+
+
+def _profile_fits(user):
+    """A signed-in seeker's free hours as a `fits` value, for the one-tap link."""
+    if not (user.is_authenticated and user.is_seeker):
+        return None
+    profile = getattr(user, "seeker_profile", None)
+    if profile is None or not profile.free_windows:
+        return None
+    try:
+        return sched.format_fits(sched.windows_from_data(profile.free_windows))
+    except ValidationError:
+        return None
 
 
 def home(request):
@@ -117,8 +139,11 @@ def posting_detail(request, pk):
     if posting.status not in PUBLIC_POSTING_STATUSES:
         raise Http404
     minimum = MinimumWage.in_force(posting.region)
+    schedule_text = posting.schedule_text()
     context = {
         "posting": posting,
+        "jsonld": structured.as_script_json(structured.job_posting(posting, schedule_text)),
+        "canonical": settings.SITE_URL + request.path,
         "badges": badges(posting, minimum),
         "minimum_hourly": minimum.hourly if minimum else None,
         "phases": [e.phase for e in posting.public_entries],

@@ -31,3 +31,15 @@ def tokens(text):
 
 def segment(text):
     return " ".join(tokens(text))
+
+
+def query_words(text):
+    """The words a search must all match: the finest pieces jieba finds.
+
+    Postings are indexed in search-engine mode, so a compound (客服专员) is indexed with its parts
+    (客服, 专员). A query keeps only the parts: 客服专员 -> 客服 & 专员, 电商直播 -> 电商 & 直播,
+    which finds a post titled 电商主播 whose text says 直播.
+    """
+    words = list(dict.fromkeys(tokens(text)))
+    leaves = [w for w in words if not any(o != w and o in w for o in words)]
+    return leaves[:20]

@@ -15,6 +15,8 @@ urlpatterns = [
         name="admin_login_redirect",
     ),
     path("admin/", admin.site.urls),
+    # The API is not language-prefixed: it returns codes, not labels.
+    path("api/v1/", include("directory.api_urls")),
 ]
 
 # Chinese at the root, English under /en/.

@@ -1,0 +1,333 @@
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from directory.models import PhaseStatus
+from employers.models import Posting
+from momjobs.users.models import SeekerProfile
+from tests.factories import make_bureau, make_employer, make_phase, make_posting, publish
+
+pytestmark = pytest.mark.django_db
+
+WEEKDAY_MORNING = [{"days": [1, 2, 3, 4, 5], "start": "09:00", "end": "12:00"}]
+EVENING = [{"days": [1, 2, 3, 4, 5], "start": "18:00", "end": "21:00"}]
+
+
+@pytest.fixture
+def catalog(db):
+    bureau = make_bureau("370200")
+    south = make_employer("青岛南区客服有限公司", "370202")
+    north = make_employer("青岛北区家政服务有限公司", "370203")
+    linyi = make_employer("临沂电商有限公司", "371302")
+    postings = {
+        "kefu": make_posting(
+            south,
+            title="客服专员",
+            description="接听热线电话，处理咨询。",
+            sector="customer_service",
+            schedule=WEEKDAY_MORNING,
+            contract="labour",
+            insurance="full",
+            pay_min=Decimal("25"),
+            pay_max=Decimal("30"),
+        ),
+        "online": make_posting(
+            south,
+            title="网络客服",
+            description="在线回复顾客消息，居家办公。",
+            sector="customer_service",
+            place="home",
+            schedule=EVENING,
+            school_run=False,
+            weekends_off=True,
+        ),
+        "anchor": make_posting(
+            linyi,
+            title="电商主播",
+            description="在直播间介绍本地农产品，带货。",
+            sector="ecommerce",
+            work_form="hourly",
+            schedule=EVENING,
+            school_run=False,
+            pay_min=Decimal("30"),
+            pay_max=Decimal("40"),
+        ),
+        "cleaner": make_posting(
+            north,
+            title="家政保洁员",
+            description="上门保洁，时间自选。",
+            sector="domestic",
+            schedule=[],
+            flexible_hours=True,
+            no_forced_overtime=True,
+            childcare_leave=True,
+        ),
+        "monthly": make_posting(
+            north,
+            title="育儿嫂",
+            description="白天照看婴儿。",
+            sector="domestic",
+            work_form="full_time",
+            pay_unit="month",
+            pay_min=Decimal("5220"),
+            pay_max=Decimal("6000"),
+            schedule=[{"days": [1, 2, 3, 4, 5], "start": "08:00", "end": "16:00"}],
+        ),
+    }
+    publish(make_phase(bureau, status=PhaseStatus.IN_REVIEW), list(postings.values()))
+    # Not live: never found.
+    make_posting(south, title="客服草稿")
+    return postings
+
+
+def titles(client, **params):
+    response = client.get(reverse("job_list"), params)
+    assert response.status_code == 200
+    return set(
+        re.findall(
+            r'id="posting-\d+-title"><a href="/jobs/\d+/">([^<]+)</a>', response.content.decode()
+        )
+    )
+
+
+def test_chinese_words_are_segmented(client, catalog):
+    assert titles(client, q="客服") == {"客服专员", "网络客服"}
+    assert titles(client, q="电商直播") == {"电商主播"}
+    assert titles(client, q="保洁") == {"家政保洁员"}
+    assert titles(client, q="客服 居家") == {"网络客服"}
+
+
+def test_relevance_ranks_title_matches_first(client, catalog):
+    html = client.get(reverse("job_list"), {"q": "客服"}).content.decode()
+    assert html.index("客服专员") < html.index("家政保洁员") if "家政保洁员" in html else True
+
+
+def test_region_includes_everything_below(client, catalog):
+    assert titles(client, region="370200") == {"客服专员", "网络客服", "家政保洁员", "育儿嫂"}
+    assert titles(client, region="370000") == {
+        "客服专员",
+        "网络客服",
+        "家政保洁员",
+        "育儿嫂",
+        "电商主播",
+    }
+    assert titles(client, region="370203") == {"家政保洁员", "育儿嫂"}
+
+
+def test_fits_my_free_hours(client, catalog):
+    # Free on weekday mornings: the morning post and the self-chosen-hours post fit.
+    assert titles(client, fits="1-5@08:30-12:30") == {"客服专员", "家政保洁员"}
+    assert titles(client, fits="1-5@08:00-21:00") == {
+        "客服专员",
+        "网络客服",
+        "电商主播",
+        "家政保洁员",
+        "育儿嫂",
+    }
+    # Free only on Monday: a Monday-to-Friday post does not fit.
+    assert titles(client, fits="1@08:00-22:00") == {"家政保洁员"}
+
+
+def test_count_and_pagination_honour_fits(client, catalog, settings):
+    settings.PAGE_SIZE = 1
+    response = client.get(reverse("job_list"), {"fits": "1-5@08:30-12:30"})
+    html = response.content.decode()
+    assert "共 2 个岗位" in html
+    assert "fits=1-5%4008%3A30-12%3A30&amp;page=2" in html
+
+
+def test_rights_and_accommodation_filters(client, catalog):
+    assert titles(client, contract="labour") == {"客服专员"}
+    assert titles(client, insurance="full") == {"客服专员"}
+    assert titles(client, weekends="on") == {"网络客服"}
+    assert titles(client, no_overtime="on", childcare_leave="on") == {"家政保洁员"}
+    assert "网络客服" not in titles(client, school_run="on")
+    assert titles(client, place="home") == {"网络客服"}
+    assert titles(client, form="hourly") == {"电商主播"}
+    assert titles(client, sector="domestic") == {"家政保洁员", "育儿嫂"}
+
+
+def test_pay_is_compared_like_with_like(client, catalog):
+    # 育儿嫂: 5220/month over 40 h/week = 173.3 h/month -> 30.12/h.
+    assert titles(client, pay_min="30") == {"电商主播", "育儿嫂"}
+    # 5220 a month in a standard 174-hour month is 30/h: the same posts.
+    assert titles(client, pay_min="5220", pay_unit="month") == {"电商主播", "育儿嫂"}
+    assert titles(client, pay_min="240", pay_unit="day") == {"电商主播", "育儿嫂"}
+    html = client.get(reverse("job_list")).content.decode()
+    assert "21.75" in html  # the page says how monthly pay is compared
+
+
+def test_sort_by_pay(client, catalog):
+    html = client.get(reverse("job_list"), {"sort": "pay"}).content.decode()
+    order = re.findall(r'id="posting-\d+-title"><a href="/jobs/\d+/">([^<]+)</a>', html)
+    # 育儿嫂: 5220/month at 40 h a week is 30.12/h, just above the anchor's 30/h.
+    assert order[:2] == ["育儿嫂", "电商主播"]
+
+
+def test_phase_filter(client, catalog):
+    other = make_phase(make_bureau("371300"), status=PhaseStatus.IN_REVIEW)
+    publish(other, [make_posting(make_employer(region_code="371302"), title="手工编织")])
+    assert titles(client, phase=str(other.pk)) == {"手工编织"}
+
+
+def test_bad_input_keeps_the_other_filters(client, catalog):
+    for params in [
+        {"q": "x" * 10000, "sector": "domestic"},
+        {"q": "😀<script>alert(1)</script>", "sector": "domestic"},
+        {"q": "'; DROP TABLE employers_posting; --", "sector": "domestic"},
+        {"fits": "every day", "sector": "domestic"},
+        {"region": "999999", "sector": "domestic"},
+        {"pay_min": "lots", "sector": "domestic"},
+        {"page": "999999", "sector": "domestic"},
+        {"phase": "abc", "sector": "domestic"},
+        {"sort": "random", "sector": "domestic"},
+    ]:
+        response = client.get(reverse("job_list"), params)
+        assert response.status_code == 200, params
+        html = response.content.decode()
+        assert "<script>alert" not in html
+        if "q" not in params:
+            assert "家政保洁员" in html or "育儿嫂" in html, params
+    html = client.get(reverse("job_list"), {"fits": "every day"}).content.decode()
+    assert "无法识别空闲时间" in html
+    html = client.get(reverse("job_list"), {"region": "999999"}).content.decode()
+    assert "没有找到地区代码" in html
+
+
+def test_no_results_suggests_dropping_the_most_restrictive_filter(client, catalog):
+    html = client.get(
+        reverse("job_list"), {"q": "保洁", "sector": "customer_service"}
+    ).content.decode()
+    assert "共 0 个岗位" in html
+    assert "去掉“关键词”这个条件后有 2 个岗位" in html
+    assert "sector=customer_service" in html
+
+
+def test_signed_in_seeker_fills_fits_from_her_profile(client, catalog, personas):
+    profile = SeekerProfile.objects.get(user=personas.seeker_a)
+    profile.free_windows = [{"days": [1, 2, 3, 4, 5], "start": "08:30", "end": "15:30"}]
+    profile.save()
+    client.force_login(personas.seeker_a)
+    html = client.get(reverse("job_list")).content.decode()
+    assert "fits=1-5%4008%3A30-15%3A30" in html
+
+
+def test_partial_returns_only_the_results(client, catalog):
+    response = client.get(reverse("job_list"), {"q": "客服"}, HTTP_X_PARTIAL="results")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section aria-labelledby="results-heading"')
+    assert "<html" not in html and "客服专员" in html
+
+
+def test_results_page_query_count_is_constant(client, catalog, settings):
+    settings.PAGE_SIZE = 50
+    employer = make_employer(region_code="370202")
+    bureau = make_bureau("370200", name="第二个人社局")
+    publish(
+        make_phase(bureau, status=PhaseStatus.IN_REVIEW),
+        [make_posting(employer, title=f"批量岗位{n}", description="批量") for n in range(45)],
+    )
+
+    def queries(params):
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(reverse("job_list"), params).status_code == 200
+        return len(context.captured_queries)
+
+    one = queries({"q": "客服专员"})
+    fifty = queries({})
+    assert one == fifty
+
+
+def test_full_text_uses_the_gin_index(db):
+    employer = make_employer()
+    template = make_posting(employer)
+    rows = []
+    filler = (
+        "负责早餐备料、出餐和收拾餐具，门店离地铁站近，工作时间固定，适合需要接送孩子的家长。" * 4
+    )
+    for n in range(4000):
+        posting = Posting(
+            employer=employer,
+            region=template.region,
+            title=f"早餐店帮厨{n}",
+            description=filler + ("热线客服" if n % 200 == 0 else "备料出餐"),
+            sector="catering",
+            openings=1,
+            work_form="part_time",
+            schedule=WEEKDAY_MORNING,
+            pay_min=20,
+            pay_max=25,
+            pay_unit="hour",
+            contract="labour",
+            insurance="full",
+            status="live",
+        )
+        rows.append(posting.prepare())
+    Posting.objects.bulk_create(rows)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE employers_posting")
+    from directory.filters import PostingFilter, live_postings
+
+    qs = PostingFilter({"q": "客服"}, queryset=live_postings()).qs
+    assert qs.count() == 20
+    plan = qs.explain()
+    assert "posting_search_gin" in plan, plan
+
+
+# -- posting page: JSON-LD and Open Graph --------------------------------------------------------
+
+REQUIRED_JOBPOSTING = {"title", "description", "datePosted", "hiringOrganization"}
+
+
+def jsonld(client, posting):
+    html = client.get(reverse("posting_detail", args=[posting.pk])).content.decode()
+    block = re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S)
+    return html, json.loads(block.group(1))
+
+
+def test_jobposting_structured_data(client, catalog):
+    posting = catalog["kefu"]
+    posting.refresh_from_db()
+    posting.valid_through = posting.published_at.date()
+    posting.save()
+    html, data = jsonld(client, posting)
+    assert data["@type"] == "JobPosting" and data["@context"] == "https://schema.org/"
+    assert data.keys() >= REQUIRED_JOBPOSTING
+    assert data["validThrough"].startswith(posting.valid_through.isoformat())
+    assert data["employmentType"] == ["PART_TIME"]
+    assert data["hiringOrganization"]["name"] == "青岛南区客服有限公司"
+    assert data["jobLocation"]["address"]["addressLocality"] == "青岛市"
+    assert data["jobLocation"]["address"]["addressCountry"] == "CN"
+    salary = data["baseSalary"]
+    assert salary["currency"] == "CNY"
+    assert (
+        salary["value"]["minValue"],
+        salary["value"]["maxValue"],
+        salary["value"]["unitText"],
+    ) == (25, 30, "HOUR")
+    assert data["workHours"] == "周一至周五 09:00-12:00"
+    assert data["totalJobOpenings"] == 2
+    for prop in ["og:title", "og:description", "og:url", "og:type"]:
+        assert f'property="{prop}"' in html
+
+
+def test_home_based_posting_is_telecommute(client, catalog):
+    _, data = jsonld(client, catalog["online"])
+    assert data["jobLocationType"] == "TELECOMMUTE"
+    assert "jobLocation" not in data
+    assert data["applicantLocationRequirements"]["name"].startswith("山东省青岛市")
+
+
+def test_jsonld_cannot_break_out_of_its_script(client, catalog):
+    posting = catalog["kefu"]
+    posting.refresh_from_db()
+    posting.description = "</script><script>alert(1)</script>"
+    posting.save()
+    html, data = jsonld(client, posting)
+    assert data["description"].startswith("</script>")
+    assert "<script>alert(1)" not in html
