@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from employers import schedule as sched
@@ -21,7 +21,9 @@ from employers.models import Posting
 from employers.text import query_words
 from momjobs.regions.models import Region
 
-from .models import Phase
+from .models import EntryDecision, Phase, PhaseEntry, PhaseStatus
+
+PUBLIC_PHASE_STATUSES = [PhaseStatus.PUBLISHED, PhaseStatus.SUPERSEDED]
 
 Q_MAX_CHARS = 100
 
@@ -238,7 +240,15 @@ def hourly_equivalent(amount, data):
 
 
 def live_postings():
-    return Posting.objects.live().with_cards()
+    # One extra query for the whole page: each card names the phase that published it.
+    entries = PhaseEntry.objects.filter(
+        decision=EntryDecision.APPROVED, phase__status__in=PUBLIC_PHASE_STATUSES
+    ).select_related("phase")
+    return (
+        Posting.objects.live()
+        .with_cards()
+        .prefetch_related(Prefetch("phase_entries", queryset=entries, to_attr="public_entries"))
+    )
 
 
 FILTER_LABELS = {name: f.label for name, f in PostingFilter.base_filters.items()}

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from employers import schedule as sched
 from employers.choices import Sector, WorkForm
 from employers.models import Posting, PostingStatus
-from employers.quality import badges
+from employers.quality import badges, meets_minimum_wage
 from momjobs.regions.models import MinimumWage
 
 from . import structured
@@ -145,6 +145,7 @@ def posting_detail(request, pk):
         "jsonld": structured.as_script_json(structured.job_posting(posting, schedule_text)),
         "canonical": settings.SITE_URL + request.path,
         "badges": badges(posting, minimum),
+        "below_minimum": meets_minimum_wage(posting, minimum) is False,
         "minimum_hourly": minimum.hourly if minimum else None,
         "phases": [e.phase for e in posting.public_entries],
     }

@@ -331,3 +331,28 @@ def test_jsonld_cannot_break_out_of_its_script(client, catalog):
     html, data = jsonld(client, posting)
     assert data["description"].startswith("</script>")
     assert "<script>alert(1)" not in html
+
+
+def test_cards_name_openings_and_phase(client, catalog):
+    html = client.get(reverse("job_list"), {"q": "客服专员"}).content.decode()
+    assert "招 2 人" in html
+    assert "（第1批）" in html  # the phase that published it
+
+
+def test_posting_page_warns_plainly(client, catalog):
+    from datetime import date
+
+    from momjobs.regions.models import MinimumWage, Region
+
+    MinimumWage.objects.create(
+        region=Region.objects.get(code="370200"), hourly="26.00", effective_from=date(2023, 10, 1)
+    )
+    cheap = catalog["online"]  # 20-25/h, injury insurance only
+    html = client.get(reverse("posting_detail", args=[cheap.pk])).content.decode()
+    assert "低于当地最低工资标准" in html
+    fair = catalog["anchor"]  # 30-40/h
+    html = client.get(reverse("posting_detail", args=[fair.pk])).content.decode()
+    assert "低于当地最低工资标准" not in html
+    Posting.objects.filter(pk=fair.pk).update(insurance="none")
+    html = client.get(reverse("posting_detail", args=[fair.pk])).content.decode()
+    assert "不缴纳社会保险" in html
