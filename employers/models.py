@@ -23,6 +23,7 @@ from .choices import (
     WorkForm,
 )
 from .fields import WeekMaskField
+from .rules import validate_wording
 from .text import segment
 from .uscc import normalise, validate_uscc
 
@@ -192,9 +193,9 @@ class Posting(models.Model):
     employer = models.ForeignKey(
         Employer, on_delete=models.PROTECT, related_name="postings", verbose_name=_("用人单位")
     )
-    title = models.CharField(_("岗位名称"), max_length=80)
-    description = models.TextField(_("岗位描述"))
-    requirements = models.TextField(_("任职要求"), blank=True)
+    title = models.CharField(_("岗位名称"), max_length=80, validators=[validate_wording])
+    description = models.TextField(_("岗位描述"), validators=[validate_wording])
+    requirements = models.TextField(_("任职要求"), blank=True, validators=[validate_wording])
     sector = models.CharField(_("行业"), max_length=20, choices=Sector.choices)
     openings = models.PositiveIntegerField(_("招聘人数"), default=1)
     work_form = models.CharField(_("用工形式"), max_length=12, choices=WorkForm.choices)
@@ -202,7 +203,9 @@ class Posting(models.Model):
     # Working time: weekly windows, or "self-chosen hours" (flexible_hours, no windows).
     schedule = models.JSONField(_("工作时间"), default=list, blank=True)
     flexible_hours = models.BooleanField(_("自选工作时间"), default=False)
-    schedule_note = models.CharField(_("时间说明"), max_length=200, blank=True)
+    schedule_note = models.CharField(
+        _("时间说明"), max_length=200, blank=True, validators=[validate_wording]
+    )
     schedule_mask = WeekMaskField()
     weekly_minutes = models.PositiveIntegerField(default=0, editable=False)
 
@@ -237,7 +240,9 @@ class Posting(models.Model):
     contract = models.CharField(_("合同形式"), max_length=20, choices=Contract.choices)
     insurance = models.CharField(_("社会保险"), max_length=15, choices=Insurance.choices)
     training = models.BooleanField(_("提供岗前/在岗培训"), default=False)
-    career_route = models.CharField(_("转全职或晋升通道"), max_length=200, blank=True)
+    career_route = models.CharField(
+        _("转全职或晋升通道"), max_length=200, blank=True, validators=[validate_wording]
+    )
 
     contact_name = models.CharField(_("联系人"), max_length=60, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
