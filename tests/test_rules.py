@@ -76,7 +76,6 @@ def test_every_offending_term_is_named():
 
 
 def test_messages_in_english():
-    with translation.override("en"):
-        with pytest.raises(ValidationError) as info:
-            validate_wording("需交押金")
+    with translation.override("en"), pytest.raises(ValidationError) as info:
+        validate_wording("需交押金")
     assert "Labour Contract Law" in info.value.messages[0]
