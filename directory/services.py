@@ -1,6 +1,6 @@
 """Writes on the bureau side: multi-row changes, atomic, keyword-only."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,3 +68,58 @@ def entry_decide(*, entry, decision, by=None, reason=""):
     if status:
         employer_services.postings_set_status(postings=[entry.posting], status=status)
     return entry
+
+
+def submission_filer(*, phase):
+    """The function employers.services.posting_submit uses to file a posting in this phase."""
+
+    def file(posting):
+        locked = Phase.objects.select_for_update().get(pk=phase.pk)
+        if locked.status != PhaseStatus.OPEN:
+            raise ValidationError(_("该批次目前不接受岗位提交。"), code="phase_closed")
+        if locked.submission_deadline and locked.submission_deadline < timezone.now():
+            raise ValidationError(_("该批次的征集已经截止。"), code="deadline_passed")
+        if not locked.catalog.bureau.covers(posting.region):
+            raise ValidationError(
+                _("岗位所在地区不在该人社部门的管辖范围内，请选择当地的批次。"), code="jurisdiction"
+            )
+        entry, _created = PhaseEntry.objects.update_or_create(
+            phase=locked,
+            posting=posting,
+            defaults={
+                "decision": EntryDecision.PENDING,
+                "reason": "",
+                "submitted_at": timezone.now(),
+                "decided_by": None,
+                "decided_at": None,
+            },
+        )
+        return entry
+
+    return file
+
+
+def phases_open_to(employer_or_region):
+    """Open phases whose bureau covers a region, deadline not passed."""
+    region = getattr(employer_or_region, "region", employer_or_region)
+    return [
+        phase
+        for phase in Phase.objects.open_for_submissions().select_related(
+            "catalog__bureau__jurisdiction"
+        )
+        if phase.catalog.bureau.covers(region)
+    ]
+
+
+@transaction.atomic
+def employer_decide(*, employer, by, status, reason=""):
+    """Bureau staff verify, reject or remove an employer inside their jurisdiction."""
+    from employers import services as employers_services
+
+    from .models import Bureau
+
+    if not any(b.covers(employer.region) for b in Bureau.objects.for_user(by)):
+        raise PermissionDenied
+    return employers_services.employer_set_status(
+        employer=employer, status=status, by=by, reason=reason
+    )

@@ -253,6 +253,8 @@ class Posting(models.Model):
     valid_through = models.DateField(_("有效期至"), null=True, blank=True)
     imported = models.BooleanField(_("由人社部门导入"), default=False)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    status_reason = models.CharField(_("结束或下架原因"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -467,3 +469,77 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.application_id} {self.status}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff invitations and changes to live postings
+
+
+def _invite_token():
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class EmployerInvitation(models.Model):
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("电子邮箱"))
+    token = models.CharField(max_length=64, unique=True, default=_invite_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("成员邀请")
+        verbose_name_plural = _("成员邀请")
+
+    def __str__(self):
+        return f"{self.email} → {self.employer}"
+
+    @property
+    def is_open(self):
+        from datetime import timedelta
+
+        return self.accepted_at is None and self.created_at >= timezone.now() - timedelta(days=14)
+
+
+class RevisionStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已通过")
+    REJECTED = "rejected", _("未通过")
+
+
+class PostingRevision(models.Model):
+    """A change to the facts of a live posting. The live version stays until a bureau approves."""
+
+    posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="revisions")
+    data = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.PENDING
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("审核意见"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("岗位修改")
+        verbose_name_plural = _("岗位修改")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["posting"],
+                condition=Q(status="pending"),
+                name="one_pending_revision",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.posting_id} {self.status}"

@@ -1,11 +1,33 @@
-"""Writes on the supply side. The directory app changes postings only through these."""
+"""Writes on the supply side: atomic, keyword-only. The directory app changes employers and
+postings only through these functions, so `employers` never imports `directory`.
+"""
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Posting, PostingStatus
+from momjobs import emails
+from momjobs.users.models import Role, User
 
-# The facts of a posting that a published phase freezes (and that the public API may show).
+from .models import (
+    ApplicationEvent,
+    ApplicationStatus,
+    Employer,
+    EmployerInvitation,
+    EmployerMembership,
+    EmployerStatus,
+    EmployerStatusEvent,
+    MembershipRole,
+    Posting,
+    PostingRevision,
+    PostingStatus,
+    RevisionStatus,
+)
+
+# The facts of a posting that a published phase freezes and that a change to a live posting
+# sends back to review.
 SNAPSHOT_FIELDS = (
     "title",
     "description",
@@ -30,6 +52,18 @@ SNAPSHOT_FIELDS = (
     "career_route",
     "valid_through",
 )
+# What an edit of a live posting may change (everything a seeker relies on).
+REVIEWED_FIELDS = tuple(f for f in SNAPSHOT_FIELDS if f != "weekly_minutes") + (
+    "pay_min",
+    "pay_max",
+    "region_id",
+)
+
+
+def _url(name, *args):
+    from django.conf import settings
+
+    return settings.SITE_URL + reverse(name, args=args)
 
 
 def posting_snapshot(posting):
@@ -42,6 +76,259 @@ def posting_snapshot(posting):
     data["region_code"] = posting.region.code
     data["region_name"] = posting.region.full_name
     return data
+
+
+# -- employers ------------------------------------------------------------------------------------
+
+
+def _staff_emails(employer):
+    return list(employer.memberships.values_list("user__email", "user__language"))
+
+
+def _tell_staff(employer, template, context):
+    for email, language in _staff_emails(employer):
+        emails.queue(to=email, template=template, context=context, language=language)
+
+
+@transaction.atomic
+def employer_register(*, email, password, display_name, employer_fields, licence=None):
+    """A new account and a new organisation, pending verification. The caller has checked
+    that the code is not registered yet; the unique constraint is the last word."""
+    user = User.objects.create_user(
+        email=email, password=password, role=Role.EMPLOYER, display_name=display_name
+    )
+    employer = Employer(**employer_fields, status=EmployerStatus.PENDING)
+    if licence is not None:
+        employer.licence = licence
+    employer.status_changed_at = timezone.now()
+    employer.save()
+    EmployerMembership.objects.create(employer=employer, user=user, role=MembershipRole.OWNER)
+    EmployerStatusEvent.objects.create(
+        employer=employer, status=EmployerStatus.PENDING, reason=_("提交登记"), by=user
+    )
+    _tell_staff(
+        employer,
+        "employer_registered",
+        {"employer": employer.name, "dashboard_url": _url("employers:dashboard")},
+    )
+    return user, employer
+
+
+@transaction.atomic
+def employer_set_status(*, employer, status, by, reason=""):
+    """Verify, reject or remove an employer (the bureau's service calls this after checking
+    its jurisdiction). The employer's staff are emailed."""
+    if status in (EmployerStatus.REJECTED, EmployerStatus.REMOVED) and not reason.strip():
+        raise ValidationError(_("不通过或移出名录时必须填写理由。"), code="reason_required")
+    employer.status = status
+    employer.status_reason = reason
+    employer.status_changed_at = timezone.now()
+    employer.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
+    EmployerStatusEvent.objects.create(employer=employer, status=status, reason=reason, by=by)
+    _tell_staff(
+        employer,
+        "employer_status",
+        {
+            "employer": employer.name,
+            "status": status,
+            "status_label": str(EmployerStatus(status).label),
+            "reason": reason,
+            "dashboard_url": _url("employers:dashboard"),
+        },
+    )
+    return employer
+
+
+@transaction.atomic
+def employer_recognise(*, employer, by, title, year):
+    employer.recognition = title
+    employer.recognised_year = year
+    employer.save(update_fields=["recognition", "recognised_year", "updated_at"])
+    EmployerStatusEvent.objects.create(
+        employer=employer, status=employer.status, reason=f"{title} {year}", by=by
+    )
+    return employer
+
+
+# -- staff ----------------------------------------------------------------------------------------
+
+
+def require_owner(*, employer, user):
+    if not EmployerMembership.objects.filter(
+        employer=employer, user=user, role=MembershipRole.OWNER
+    ).exists():
+        raise PermissionDenied
+
+
+@transaction.atomic
+def staff_invite(*, employer, email, by):
+    require_owner(employer=employer, user=by)
+    email = email.strip().lower()
+    if EmployerMembership.objects.filter(employer=employer, user__email=email).exists():
+        raise ValidationError(_("该邮箱已是本单位成员。"), code="already_member")
+    invitation = EmployerInvitation.objects.create(employer=employer, email=email, invited_by=by)
+    emails.queue(
+        to=email,
+        template="employer_invitation",
+        context={
+            "employer": employer.name,
+            "inviter": str(by),
+            "accept_url": _url("employers:invitation", invitation.token),
+        },
+    )
+    return invitation
+
+
+@transaction.atomic
+def staff_accept(*, invitation, user):
+    if not invitation.is_open:
+        raise ValidationError(_("邀请已失效，请联系单位管理员重新邀请。"), code="expired")
+    if user.email.lower() != invitation.email:
+        raise ValidationError(_("请使用收到邀请的邮箱登录后再接受邀请。"), code="wrong_user")
+    if user.role != Role.EMPLOYER:
+        raise ValidationError(_("该账户不是用人单位账户，不能加入单位。"), code="wrong_role")
+    membership, _created = EmployerMembership.objects.get_or_create(
+        employer=invitation.employer, user=user, defaults={"role": MembershipRole.STAFF}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+@transaction.atomic
+def staff_remove(*, membership, by):
+    require_owner(employer=membership.employer, user=by)
+    if membership.role == MembershipRole.OWNER and (
+        membership.employer.memberships.filter(role=MembershipRole.OWNER).count() == 1
+    ):
+        raise ValidationError(_("单位至少要保留一位管理员。"), code="last_owner")
+    membership.delete()
+
+
+# -- postings -------------------------------------------------------------------------------------
+
+
+def _tell_applicants(posting, template, reason):
+    applications = posting.applications.filter(seeker__isnull=False).exclude(
+        status__in=[
+            ApplicationStatus.WITHDRAWN,
+            ApplicationStatus.DECLINED,
+            ApplicationStatus.HIRED,
+        ]
+    )
+    for application in applications.select_related("seeker"):
+        emails.queue(
+            to=application.seeker.email,
+            template=template,
+            context={"title": posting.title, "employer": posting.employer.name, "reason": reason},
+            language=application.seeker.language,
+        )
+
+
+@transaction.atomic
+def posting_submit(*, posting, phase_entry_factory, by):
+    """Submit a draft (or a rejected posting, changed) for review. `phase_entry_factory` is
+    the directory's function that files it in a phase; employers never import directory."""
+    posting = Posting.objects.select_for_update().get(pk=posting.pk)
+    if not posting.employer.can_submit:
+        raise ValidationError(_("单位通过核验后才能提交岗位。"), code="not_verified")
+    if posting.status not in (PostingStatus.DRAFT, PostingStatus.REJECTED):
+        raise ValidationError(_("只有草稿或未通过的岗位可以提交。"), code="not_draft")
+    posting.full_clean()
+    entry = phase_entry_factory(posting)
+    posting.status = PostingStatus.SUBMITTED
+    posting.save(update_fields=["status", "updated_at"])
+    return entry
+
+
+@transaction.atomic
+def posting_duplicate(*, posting, by):
+    copy = Posting.objects.get(pk=posting.pk)
+    copy.pk = None
+    copy.id = None
+    copy.status = PostingStatus.DRAFT
+    copy.published_at = copy.closed_at = None
+    copy.status_reason = ""
+    copy.imported = False
+    copy.title = _("%(title)s（副本）") % {"title": posting.title}
+    copy.save()
+    return copy
+
+
+@transaction.atomic
+def posting_close(*, posting, by, reason=""):
+    """The employer ends recruitment early; applicants still waiting are told."""
+    if posting.status != PostingStatus.LIVE:
+        raise ValidationError(_("只有招聘中的岗位可以结束。"), code="not_live")
+    posting.status = PostingStatus.CLOSED
+    posting.closed_at = timezone.now()
+    posting.status_reason = reason
+    posting.save(update_fields=["status", "closed_at", "status_reason", "updated_at"])
+    _tell_applicants(posting, "posting_closed", reason)
+    return posting
+
+
+@transaction.atomic
+def posting_take_down(*, posting, by, reason):
+    """A bureau takes a posting down (called by the directory after its jurisdiction check)."""
+    if not reason.strip():
+        raise ValidationError(_("下架时必须填写理由。"), code="reason_required")
+    posting.status = PostingStatus.TAKEN_DOWN
+    posting.closed_at = timezone.now()
+    posting.status_reason = reason
+    posting.save(update_fields=["status", "closed_at", "status_reason", "updated_at"])
+    _tell_applicants(posting, "posting_taken_down", reason)
+    _tell_staff(
+        posting.employer, "posting_taken_down_employer", {"title": posting.title, "reason": reason}
+    )
+    return posting
+
+
+def revision_data(posting):
+    data = {}
+    for name in REVIEWED_FIELDS:
+        value = getattr(posting, name)
+        if hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif name in ("pay_min", "pay_max"):
+            value = str(value)
+        data[name] = value
+    return data
+
+
+@transaction.atomic
+def posting_propose_change(*, posting, changed, by):
+    """`changed` is an unsaved, validated copy of a live posting with the new facts. The live
+    posting stays as it is until a bureau approves; one pending change at a time."""
+    PostingRevision.objects.filter(posting=posting, status=RevisionStatus.PENDING).update(
+        status=RevisionStatus.REJECTED, reason=_("已被更新的修改取代"), decided_at=timezone.now()
+    )
+    return PostingRevision.objects.create(
+        posting=posting, data=revision_data(changed), submitted_by=by
+    )
+
+
+@transaction.atomic
+def revision_decide(*, revision, approve, by, reason=""):
+    if revision.status != RevisionStatus.PENDING:
+        raise ValidationError(_("该修改已经处理过。"), code="decided")
+    if not approve and not reason.strip():
+        raise ValidationError(_("不通过时必须填写理由。"), code="reason_required")
+    revision.status = RevisionStatus.APPROVED if approve else RevisionStatus.REJECTED
+    revision.decided_by, revision.decided_at, revision.reason = by, timezone.now(), reason
+    revision.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    if approve:
+        posting = revision.posting
+        for name, value in revision.data.items():
+            setattr(posting, name, value)
+        posting.full_clean()
+        posting.save()
+    _tell_staff(
+        revision.posting.employer,
+        "revision_decided",
+        {"title": revision.posting.title, "approved": approve, "reason": reason},
+    )
+    return revision
 
 
 @transaction.atomic
@@ -60,3 +347,48 @@ def postings_go_live(*, postings, at=None):
 def postings_set_status(*, postings, status):
     ids = [p.pk for p in postings]
     return Posting.objects.filter(pk__in=ids).update(status=status)
+
+
+# -- applications ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_set_status(
+    *, application, status, by, interview_at=None, interview_place="", message=""
+):
+    """The employer moves an application on; the seeker is emailed."""
+    if status == ApplicationStatus.WITHDRAWN:
+        raise ValidationError(_("只有求职者本人可以撤回申请。"), code="not_yours")
+    if application.status == ApplicationStatus.WITHDRAWN:
+        raise ValidationError(_("求职者已撤回该申请。"), code="withdrawn")
+    if status == ApplicationStatus.INTERVIEW and (interview_at is None or not interview_place):
+        raise ValidationError(_("邀请面试时请填写面试时间和地点。"), code="interview_details")
+    application.status = status
+    if status == ApplicationStatus.INTERVIEW:
+        application.interview_at = interview_at
+        application.interview_place = interview_place
+    application.save()
+    ApplicationEvent.objects.create(application=application, status=status, by=by, message=message)
+    if application.seeker_id:
+        emails.queue(
+            to=application.seeker.email,
+            template="application_status",
+            context={
+                "title": application.posting.title,
+                "employer": application.posting.employer.name,
+                "status": status,
+                "status_label": str(ApplicationStatus(status).label),
+                "interview_at": timezone.localtime(interview_at).strftime("%Y-%m-%d %H:%M")
+                if interview_at
+                else "",
+                "interview_place": interview_place,
+                "message": message,
+            },
+            language=application.seeker.language,
+        )
+    return application
+
+
+def application_mark_viewed(*, application, by):
+    if application.status == ApplicationStatus.SUBMITTED:
+        application_set_status(application=application, status=ApplicationStatus.VIEWED, by=by)

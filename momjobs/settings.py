@@ -277,3 +277,4 @@ LOGIN_FAILURE_PERIOD = int(env("LOGIN_FAILURE_PERIOD", "900"))
 # Two-factor sign-in (TOTP): available to all staff, required for these roles.
 TWO_FACTOR_REQUIRED_ROLES = ["bureau", "admin"]
 TOTP_ISSUER = env("TOTP_ISSUER", "妈妈岗服务平台")
+CELERY_IMPORTS = ["momjobs.tasks"]

@@ -39,3 +39,15 @@ def clear_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def celery_eager():
+    # Unit tests run tasks in-process (the real task code, no worker); tests/test_digests and the
+    # browser journeys use a real worker process instead.
+    from momjobs.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False

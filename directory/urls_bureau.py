@@ -1,0 +1,3 @@
+# The bureau's back office.
+app_name = "bureau"
+urlpatterns = []

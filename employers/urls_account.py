@@ -1,0 +1,2 @@
+# Registration, staff and invitations (filled in by the accounts side of the employers issue).
+urlpatterns = []
