@@ -123,3 +123,10 @@ def employer_decide(*, employer, by, status, reason=""):
     return employers_services.employer_set_status(
         employer=employer, status=status, by=by, reason=reason
     )
+
+
+def submission_filer_for(phase_id):
+    phase = Phase.objects.filter(pk=phase_id).select_related("catalog__bureau__jurisdiction").first()
+    if phase is None:
+        raise ValidationError(_("请选择一个正在征集的批次。"), code="no_phase")
+    return submission_filer(phase=phase)

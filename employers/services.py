@@ -226,15 +226,17 @@ def _tell_applicants(posting, template, reason):
 
 
 @transaction.atomic
-def posting_submit(*, posting, phase_entry_factory, by):
-    """Submit a draft (or a rejected posting, changed) for review. `phase_entry_factory` is
-    the directory's function that files it in a phase; employers never import directory."""
+def posting_submit(*, posting, phase_id, by):
+    """Submit a draft (or a rejected posting, changed) to an open phase for review."""
+    from .hooks import submission_filer
+
     posting = Posting.objects.select_for_update().get(pk=posting.pk)
     if not posting.employer.can_submit:
         raise ValidationError(_("单位通过核验后才能提交岗位。"), code="not_verified")
     if posting.status not in (PostingStatus.DRAFT, PostingStatus.REJECTED):
         raise ValidationError(_("只有草稿或未通过的岗位可以提交。"), code="not_draft")
     posting.full_clean()
+    phase_entry_factory = submission_filer(phase_id)
     entry = phase_entry_factory(posting)
     posting.status = PostingStatus.SUBMITTED
     posting.save(update_fields=["status", "updated_at"])

@@ -278,3 +278,6 @@ LOGIN_FAILURE_PERIOD = int(env("LOGIN_FAILURE_PERIOD", "900"))
 TWO_FACTOR_REQUIRED_ROLES = ["bureau", "admin"]
 TOTP_ISSUER = env("TOTP_ISSUER", "妈妈岗服务平台")
 CELERY_IMPORTS = ["momjobs.tasks"]
+# The directory app's answers to the employers app (employers/hooks.py).
+MOMJOBS_OPEN_PHASES = "directory.services.phases_open_to"
+MOMJOBS_SUBMISSION_FILER = "directory.services.submission_filer_for"

@@ -22,6 +22,8 @@ urlpatterns = [
 # Chinese at the root, English under /en/.
 urlpatterns += i18n_patterns(
     path("accounts/", include("momjobs.users.urls")),
+    path("employer/", include("employers.urls")),
+    path("bureau/", include("directory.urls_bureau")),
     path("", include("directory.urls")),
     prefix_default_language=False,
 )

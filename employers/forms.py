@@ -1,0 +1,232 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from momjobs.regions.models import COUNTY_LEVEL, Region, RegionKind
+
+from .choices import Contract, Insurance
+from .models import ApplicationStatus, Posting
+
+WEEKDAYS = [
+    (1, _("周一")),
+    (2, _("周二")),
+    (3, _("周三")),
+    (4, _("周四")),
+    (5, _("周五")),
+    (6, _("周六")),
+    (7, _("周日")),
+]
+WINDOW_ROWS = 4
+
+
+class WindowForm(forms.Form):
+    """One row of the weekly schedule editor: days and a time window."""
+
+    days = forms.TypedMultipleChoiceField(
+        label=_("星期"),
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    start = forms.TimeField(
+        label=_("开始"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end = forms.TimeField(
+        label=_("结束"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text=_("结束早于开始表示跨夜到次日。"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        filled = [
+            bool(data.get("days")),
+            data.get("start") is not None,
+            data.get("end") is not None,
+        ]
+        if any(filled) and not all(filled):
+            raise forms.ValidationError(
+                _("每个时间段都要选择星期并填写开始和结束时间。"), code="incomplete_window"
+            )
+        return data
+
+    def window(self):
+        data = self.cleaned_data
+        if not data.get("days"):
+            return None
+        return {
+            "days": sorted(data["days"]),
+            "start": data["start"].strftime("%H:%M"),
+            "end": data["end"].strftime("%H:%M"),
+        }
+
+
+WindowFormSet = forms.formset_factory(WindowForm, extra=0, max_num=14, validate_max=True)
+
+
+def window_formset(data=None, schedule=None):
+    initial = [{"days": w["days"], "start": w["start"], "end": w["end"]} for w in (schedule or [])]
+    rows = max(WINDOW_ROWS, len(initial) + 1)
+    initial += [{}] * (rows - len(initial))
+    return WindowFormSet(data, initial=initial, prefix="win")
+
+
+def region_choices(employer):
+    """County-level places in the employer's city (or municipality), and its functional zones."""
+    region = employer.region
+    city = region
+    while city.parent_id and city.kind not in (
+        RegionKind.PREFECTURE,
+        RegionKind.PREFECTURE_OTHER,
+        RegionKind.MUNICIPALITY,
+    ):
+        city = city.parent
+    kinds = [*COUNTY_LEVEL, RegionKind.ZONE]
+    return Region.objects.within(city).filter(kind__in=kinds).order_by("code")
+
+
+class PostingForm(forms.ModelForm):
+    # Filled from the schedule editor in clean(); the model validates it (overlaps, art. 68).
+    schedule = forms.JSONField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Posting
+        fields = [
+            "title",
+            "description",
+            "requirements",
+            "sector",
+            "openings",
+            "work_form",
+            "flexible_hours",
+            "schedule",
+            "schedule_note",
+            "school_run",
+            "weekends_off",
+            "childcare_leave",
+            "no_forced_overtime",
+            "region",
+            "address",
+            "place",
+            "pay_min",
+            "pay_max",
+            "pay_unit",
+            "contract",
+            "insurance",
+            "training",
+            "career_route",
+            "contact_name",
+            "contact_phone",
+            "valid_through",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "requirements": forms.Textarea(attrs={"rows": 3}),
+            "valid_through": forms.DateInput(attrs={"type": "date"}),
+            "pay_min": forms.NumberInput(attrs={"inputmode": "decimal", "min": "0"}),
+            "pay_max": forms.NumberInput(attrs={"inputmode": "decimal", "min": "0"}),
+            "openings": forms.NumberInput(attrs={"min": "1"}),
+        }
+        help_texts = {
+            "flexible_hours": _("勾选后不用填写固定时间段：由劳动者自行安排工作时间。"),
+            "pay_max": _("必须写明薪酬范围，不能只写“面议”。固定薪酬请把最低和最高填成同一个数。"),
+            "career_route": _("例如：表现优秀者可转为全日制并缴纳五险。"),
+            "contact_phone": _("会显示在岗位页面上。"),
+        }
+
+    def __init__(self, *args, employer, windows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.employer = employer
+        self.windows = windows
+        self.instance.employer = employer
+        self.fields["region"].queryset = region_choices(employer)
+        self.fields["region"].empty_label = None
+        if not self.instance.pk:
+            self.initial.setdefault("region", employer.region_id)
+        # Employers must state contract and insurance; only imported rows say "not stated".
+        self.fields["contract"].choices = [
+            c for c in Contract.choices if c[0] != Contract.NOT_STATED
+        ]
+        self.fields["insurance"].choices = [
+            c for c in Insurance.choices if c[0] != Insurance.NOT_STATED
+        ]
+        self.fields["contract"].choices.insert(0, ("", _("请选择")))
+        self.fields["insurance"].choices.insert(0, ("", _("请选择")))
+        self.fields["pay_min"].required = True
+        self.fields["pay_max"].required = True
+
+    def clean(self):
+        data = super().clean()
+        if self.windows.is_valid():
+            windows = [w for w in (f.window() for f in self.windows.forms) if w]
+            data["schedule"] = [] if data.get("flexible_hours") else windows
+        else:
+            self.add_error(None, _("请检查工作时间段。"))
+            data["schedule"] = self.instance.schedule
+        return data
+
+    def warnings(self, minimum):
+        """Shown, not refused: below the minimum wage, no insurance, no career route."""
+        from .quality import meets_minimum_wage
+
+        posting = self.instance
+        notes = []
+        if meets_minimum_wage(posting, minimum) is False:
+            notes.append(_("薪酬折算后低于当地最低工资标准，请核实。"))
+        if posting.insurance in (Insurance.NONE, Insurance.ACCIDENT_ONLY):
+            notes.append(_("未缴纳社会保险：非全日制用工也应当缴纳工伤保险。"))
+        if not posting.career_route:
+            notes.append(_("没有写明转全职或晋升通道，求职者会看到“未说明职业发展”。"))
+        return notes
+
+
+class SubmitForm(forms.Form):
+    phase = forms.TypedChoiceField(label=_("提交到批次"), coerce=int)
+
+    def __init__(self, *args, phases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].choices = [
+            (p.pk, f"{p.title}（{p.catalog.bureau.name}）") for p in phases
+        ]
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(label=_("结束原因（会告知申请人）"), max_length=300, required=False)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("新的状态"),
+        choices=[
+            (s, label)
+            for s, label in ApplicationStatus.choices
+            if s not in (ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN)
+        ],
+    )
+    interview_at = forms.DateTimeField(
+        label=_("面试时间"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    interview_place = forms.CharField(label=_("面试地点"), max_length=200, required=False)
+    message = forms.CharField(label=_("给求职者的留言"), max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == ApplicationStatus.INTERVIEW:
+            if not data.get("interview_at"):
+                self.add_error("interview_at", _("邀请面试时请填写面试时间。"))
+            if not data.get("interview_place"):
+                self.add_error("interview_place", _("邀请面试时请填写面试地点。"))
+        return data
+
+
+class NotesForm(forms.Form):
+    employer_notes = forms.CharField(
+        label=_("内部备注（求职者看不到）"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

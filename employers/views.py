@@ -1,0 +1,317 @@
+"""The employer's side: dashboard, posting editor and lifecycle, applicants. Thin views; writes
+go through employers.services; every owned object through employers.access.
+"""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from momjobs.regions.models import MinimumWage
+
+from . import hooks, services
+from .access import (
+    get_application_for_employer_user,
+    get_posting_for_user,
+    require_employer_staff,
+)
+from .export import safe_cell
+from .forms import CloseForm, NotesForm, PostingForm, StatusForm, SubmitForm, window_formset
+from .models import Application, ApplicationStatus, Posting, PostingRevision, PostingStatus
+from .quality import badges, meets_minimum_wage
+
+EDITABLE = (PostingStatus.DRAFT, PostingStatus.REJECTED, PostingStatus.LIVE)
+
+
+def _employer(request):
+    """The employer the signed-in staff member works for (the first, for now)."""
+    require_employer_staff(request.user)
+    membership = request.user.employer_memberships.select_related("employer__region").first()
+    return membership.employer
+
+
+@login_required
+def dashboard(request):
+    employer = _employer(request)
+    postings = (
+        Posting.objects.filter(employer=employer)
+        .annotate(
+            waiting=Count(
+                "applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED)
+            )
+        )
+        .select_related("region")
+        .order_by("-updated_at")
+    )
+    by_status = {}
+    for posting in postings:
+        by_status.setdefault(posting.get_status_display(), []).append(posting)
+    context = {
+        "employer": employer,
+        "by_status": by_status,
+        "waiting": sum(p.waiting for p in postings),
+        "phases": hooks.open_phases(employer) if employer.can_submit else [],
+        "pending_revisions": PostingRevision.objects.filter(
+            posting__employer=employer, status="pending"
+        ).count(),
+    }
+    return render(request, "employers/dashboard.html", context)
+
+
+def _editor(request, posting, *, employer):
+    windows = window_formset(request.POST or None, schedule=posting.schedule)
+    form = PostingForm(request.POST or None, instance=posting, employer=employer, windows=windows)
+    return form, windows
+
+
+@login_required
+def posting_create(request):
+    employer = _employer(request)
+    form, windows = _editor(request, Posting(), employer=employer)
+    if request.method == "POST" and form.is_valid():
+        posting = form.save()
+        messages.success(request, _("草稿已保存。请预览确认后提交审核。"))
+        return redirect("employers:posting_preview", posting.pk)
+    return render(
+        request, "employers/posting_form.html", {"form": form, "windows": windows, "new": True}
+    )
+
+
+@login_required
+def posting_edit(request, pk):
+    original = get_posting_for_user(request.user, pk)
+    if original.status not in EDITABLE:
+        messages.error(
+            request, _("该岗位目前不能修改（正在审核、已结束或已下架）。可以复制为新草稿。")
+        )
+        return redirect("employers:posting_preview", original.pk)
+    # A separate copy: a live posting stays as it is until the bureau approves the change.
+    editable = Posting.objects.get(pk=original.pk)
+    form, windows = _editor(request, editable, employer=original.employer)
+    if request.method == "POST" and form.is_valid():
+        if original.status == PostingStatus.LIVE:
+            services.posting_propose_change(
+                posting=original, changed=form.instance, by=request.user
+            )
+            messages.success(
+                request, _("修改已提交人社部门审核；审核通过前，求职者看到的仍是原来的内容。")
+            )
+        else:
+            form.save()
+            messages.success(request, _("已保存。"))
+        return redirect("employers:posting_preview", original.pk)
+    context = {"form": form, "windows": windows, "posting": original, "new": False}
+    return render(request, "employers/posting_form.html", context)
+
+
+@login_required
+def posting_preview(request, pk):
+    """The posting as seekers will see it, with badges, warnings and what to do next."""
+    posting = get_posting_for_user(request.user, pk)
+    minimum = MinimumWage.in_force(posting.region)
+    form = PostingForm(instance=posting, employer=posting.employer, windows=window_formset())
+    context = {
+        "posting": posting,
+        "badges": badges(posting, minimum),
+        "below_minimum": meets_minimum_wage(posting, minimum) is False,
+        "minimum_hourly": minimum.hourly if minimum else None,
+        "warnings": form.warnings(minimum),
+        "entries": posting.phase_entries.select_related("phase").order_by("-submitted_at"),
+        "revision": posting.revisions.filter(status="pending").first(),
+        "can_edit": posting.status in EDITABLE,
+        "can_submit": posting.status in (PostingStatus.DRAFT, PostingStatus.REJECTED),
+        "close_form": CloseForm() if posting.status == PostingStatus.LIVE else None,
+    }
+    return render(request, "employers/posting_preview.html", context)
+
+
+@login_required
+def posting_submit(request, pk):
+    posting = get_posting_for_user(request.user, pk)
+    employer = posting.employer
+    phases = hooks.open_phases(employer) if employer.can_submit else []
+    form = SubmitForm(request.POST or None, phases=phases)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.posting_submit(
+                posting=posting, phase_id=form.cleaned_data["phase"], by=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("已提交审核。审核结果会通过邮件通知您。"))
+            return redirect("employers:posting_preview", posting.pk)
+    context = {"posting": posting, "form": form, "phases": phases, "employer": employer}
+    return render(request, "employers/posting_submit.html", context)
+
+
+@login_required
+@require_POST
+def posting_duplicate(request, pk):
+    posting = get_posting_for_user(request.user, pk)
+    copy = services.posting_duplicate(posting=posting, by=request.user)
+    messages.success(request, _("已复制为新草稿。"))
+    return redirect("employers:posting_edit", copy.pk)
+
+
+@login_required
+@require_POST
+def posting_close(request, pk):
+    posting = get_posting_for_user(request.user, pk)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.posting_close(
+                posting=posting, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("岗位已结束招聘，已通知尚在等待的申请人。"))
+    return redirect("employers:posting_preview", posting.pk)
+
+
+# -- applicants ---------------------------------------------------------------------------------
+
+
+def _applications(posting):
+    return (
+        Application.objects.filter(posting=posting, seeker__isnull=False)
+        .select_related("seeker__seeker_profile__district")
+        .order_by("-created_at")
+    )
+
+
+@login_required
+def application_list(request, pk):
+    posting = get_posting_for_user(request.user, pk)
+    applications = _applications(posting)
+    counts = dict(applications.values_list("status").annotate(n=Count("id")).order_by())
+    context = {"posting": posting, "applications": applications, "counts": counts}
+    return render(request, "employers/application_list.html", context)
+
+
+EXPORT_COLUMNS = [
+    (_("投递时间"), lambda a: timezone.localtime(a.created_at).strftime("%Y-%m-%d %H:%M")),
+    (_("姓名"), lambda a: _profile(a).name),
+    (_("手机号码"), lambda a: _profile(a).phone),
+    (_("电子邮箱"), lambda a: a.seeker.email),
+    (_("所在区县"), lambda a: _profile(a).district.full_name if _profile(a).district else ""),
+    (_("技能"), lambda a: _profile(a).skills),
+    (_("附言"), lambda a: a.note),
+    (_("状态"), lambda a: a.get_status_display()),
+    (_("内部备注"), lambda a: a.employer_notes),
+]
+
+
+class _NoProfile:
+    name = phone = skills = experience = ""
+    district = None
+
+
+def _profile(application):
+    return getattr(application.seeker, "seeker_profile", None) or _NoProfile()
+
+
+@login_required
+def application_export(request, pk, fmt):
+    posting = get_posting_for_user(request.user, pk)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    header = [str(label) for label, _get in EXPORT_COLUMNS]
+    rows = [[safe_cell(get(a)) for _label, get in EXPORT_COLUMNS] for a in _applications(posting)]
+    filename = f"applications-{posting.pk}.{fmt}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+        # A byte-order mark so that spreadsheet programs read the Chinese as UTF-8.
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "applications"
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+        out = io.BytesIO()
+        book.save(out)
+        response = HttpResponse(
+            out.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def application_detail(request, pk):
+    application = get_application_for_employer_user(request.user, pk)
+    if application.seeker_id is None:
+        raise Http404  # anonymised: only a count for the bureau's statistics
+    if request.method == "GET":
+        services.application_mark_viewed(application=application, by=request.user)
+    status_form = StatusForm(request.POST if "status" in request.POST else None)
+    notes_form = NotesForm(
+        request.POST if "employer_notes" in request.POST else None,
+        initial={"employer_notes": application.employer_notes},
+    )
+    if request.method == "POST":
+        if "status" in request.POST and status_form.is_valid():
+            data = status_form.cleaned_data
+            try:
+                services.application_set_status(
+                    application=application,
+                    status=data["status"],
+                    by=request.user,
+                    interview_at=data["interview_at"],
+                    interview_place=data["interview_place"],
+                    message=data["message"],
+                )
+            except ValidationError as error:
+                status_form.add_error(None, error)
+            else:
+                messages.success(request, _("状态已更新，已通知求职者。"))
+                return redirect("employers:application_detail", application.pk)
+        elif "employer_notes" in request.POST and notes_form.is_valid():
+            application.employer_notes = notes_form.cleaned_data["employer_notes"]
+            application.save(update_fields=["employer_notes", "updated_at"])
+            messages.success(request, _("备注已保存。"))
+            return redirect("employers:application_detail", application.pk)
+    context = {
+        "application": application,
+        "profile": _profile(application),
+        "events": application.events.all(),
+        "status_form": status_form,
+        "notes_form": notes_form,
+    }
+    return render(request, "employers/application_detail.html", context)
+
+
+@login_required
+def application_cv(request, pk):
+    application = get_application_for_employer_user(request.user, pk)
+    profile = _profile(application)
+    if not getattr(profile, "cv", None):
+        raise Http404
+    try:
+        handle = profile.cv.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, as_attachment=True, filename=profile.cv.name.rsplit("/", 1)[-1])
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
