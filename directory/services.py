@@ -126,7 +126,50 @@ def employer_decide(*, employer, by, status, reason=""):
 
 
 def submission_filer_for(phase_id):
-    phase = Phase.objects.filter(pk=phase_id).select_related("catalog__bureau__jurisdiction").first()
+    phase = (
+        Phase.objects.filter(pk=phase_id).select_related("catalog__bureau__jurisdiction").first()
+    )
     if phase is None:
         raise ValidationError(_("请选择一个正在征集的批次。"), code="no_phase")
     return submission_filer(phase=phase)
+
+
+@transaction.atomic
+def phase_create(*, catalog, title, by):
+    number = (catalog.phases.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    return Phase.objects.create(catalog=catalog, number=number, title=title)
+
+
+@transaction.atomic
+def phase_open_call(*, phase, by):
+    """Open the phase for submissions (the form has set text, sectors and deadline)."""
+    if phase.status not in (PhaseStatus.DRAFT, PhaseStatus.OPEN, PhaseStatus.IN_REVIEW):
+        raise ValidationError(_("已发布的批次不能再征集。"), code="published")
+    phase.status = PhaseStatus.OPEN
+    phase.opened_at = phase.opened_at or timezone.now()
+    phase.save()
+    return phase
+
+
+@transaction.atomic
+def entries_bulk_approve(*, phase, entry_ids, by):
+    entries = PhaseEntry.objects.filter(
+        phase=phase, pk__in=entry_ids, decision=EntryDecision.PENDING
+    ).select_related("phase", "posting")
+    count = 0
+    for entry in entries:
+        entry_decide(entry=entry, decision=EntryDecision.APPROVED, by=by)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def posting_take_down(*, posting, by, reason):
+    """Bureau staff take a posting down inside their jurisdiction; applicants are told."""
+    from employers import services as employers_services
+
+    from .models import Bureau
+
+    if not any(b.covers(posting.region) for b in Bureau.objects.for_user(by)):
+        raise PermissionDenied
+    return employers_services.posting_take_down(posting=posting, by=by, reason=reason)

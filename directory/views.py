@@ -150,3 +150,11 @@ def posting_detail(request, pk):
         "phases": [e.phase for e in posting.public_entries],
     }
     return render(request, "directory/posting_detail.html", context)
+
+
+def call_detail(request, pk):
+    """The public call for submissions of an open phase."""
+    phase = get_object_or_404(
+        Phase.objects.filter(status=PhaseStatus.OPEN).select_related("catalog__bureau"), pk=pk
+    )
+    return render(request, "directory/call_detail.html", {"phase": phase})

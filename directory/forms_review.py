@@ -1,0 +1,70 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from employers.choices import Sector
+
+from .models import EntryDecision, Phase
+
+
+class PhaseForm(forms.Form):
+    catalog = forms.ModelChoiceField(label=_("岗位目录"), queryset=None, empty_label=None)
+    title = forms.CharField(label=_("批次标题"), max_length=120)
+
+    def __init__(self, *args, catalogs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["catalog"].queryset = catalogs
+
+
+class CallForm(forms.ModelForm):
+    sought_sectors = forms.TypedMultipleChoiceField(
+        label=_("征集行业"),
+        choices=Sector.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Phase
+        fields = ["title", "call_text", "sought_sectors", "submission_deadline"]
+        widgets = {
+            "call_text": forms.Textarea(attrs={"rows": 6}),
+            "submission_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        }
+        help_texts = {
+            "call_text": _(
+                "写明征集什么岗位和条件：弹性工时、劳动强度适中、便于接送孩子、双休等。"
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submission_deadline"].required = True
+        self.fields["submission_deadline"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.fields["call_text"].required = True
+
+    def clean_submission_deadline(self):
+        deadline = self.cleaned_data["submission_deadline"]
+        if deadline <= timezone.now():
+            raise forms.ValidationError(_("截止时间必须晚于现在。"))
+        return deadline
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审核结果"),
+        choices=[
+            (EntryDecision.APPROVED, EntryDecision.APPROVED.label),
+            (EntryDecision.REJECTED, EntryDecision.REJECTED.label),
+            (EntryDecision.CHANGES_REQUESTED, EntryDecision.CHANGES_REQUESTED.label),
+        ],
+    )
+    reason = forms.CharField(label=_("审核意见"), max_length=500, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), max_length=500, required=False)
+
+    def __init__(self, *args, required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required

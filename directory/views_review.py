@@ -1,0 +1,279 @@
+"""The bureau's phases: create, open a call, review submissions and changes, publish, take down.
+
+Staff act only on their own bureau's catalogs and on postings inside their jurisdiction;
+everything is fetched through directory.access helpers (outsiders get 404, other roles 403).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from employers import services as employer_services
+from employers.choices import Sector
+from employers.models import Posting, PostingRevision, RevisionStatus
+
+from . import services
+from .access import require_bureau_staff, staff_jurisdictions_q
+from .forms_review import CallForm, DecisionForm, PhaseForm, ReasonForm
+from .models import Bureau, Catalog, EntryDecision, Phase, PhaseEntry
+
+
+def _own_phases(user):
+    require_bureau_staff(user)
+    return Phase.objects.filter(catalog__bureau__staff__user=user).select_related(
+        "catalog__bureau__jurisdiction"
+    )
+
+
+def get_own_phase(user, pk):
+    return get_object_or_404(_own_phases(user), pk=pk)
+
+
+def get_own_entry(user, pk):
+    require_bureau_staff(user)
+    return get_object_or_404(
+        PhaseEntry.objects.filter(phase__catalog__bureau__staff__user=user).select_related(
+            "phase", "posting__employer"
+        ),
+        pk=pk,
+    )
+
+
+def get_posting_in_jurisdiction(user, pk):
+    require_bureau_staff(user)
+    return get_object_or_404(
+        Posting.objects.filter(staff_jurisdictions_q(user, "region__path")).select_related(
+            "employer"
+        ),
+        pk=pk,
+    )
+
+
+def get_revision_in_jurisdiction(user, pk):
+    require_bureau_staff(user)
+    return get_object_or_404(
+        PostingRevision.objects.filter(
+            staff_jurisdictions_q(user, "posting__region__path")
+        ).select_related("posting__employer"),
+        pk=pk,
+    )
+
+
+@login_required
+def phase_list(request):
+    phases = (
+        _own_phases(request.user)
+        .annotate(
+            pending=Count("entries", filter=Q(entries__decision=EntryDecision.PENDING)),
+            approved=Count("entries", filter=Q(entries__decision=EntryDecision.APPROVED)),
+        )
+        .order_by("catalog__name", "-number")
+    )
+    bureaus = Bureau.objects.for_user(request.user)
+    form = PhaseForm(catalogs=Catalog.objects.filter(bureau__in=bureaus))
+    revisions = PostingRevision.objects.filter(
+        staff_jurisdictions_q(request.user, "posting__region__path"),
+        status=RevisionStatus.PENDING,
+    ).count()
+    context = {"phases": phases, "form": form, "revisions": revisions}
+    return render(request, "review/phase_list.html", context)
+
+
+@login_required
+@require_POST
+def phase_create(request):
+    require_bureau_staff(request.user)
+    bureaus = Bureau.objects.for_user(request.user)
+    form = PhaseForm(request.POST, catalogs=Catalog.objects.filter(bureau__in=bureaus))
+    if form.is_valid():
+        phase = services.phase_create(
+            catalog=form.cleaned_data["catalog"], title=form.cleaned_data["title"], by=request.user
+        )
+        messages.success(request, _("已新建批次。"))
+        return redirect("bureau:phase_review", phase.pk)
+    messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("bureau:phase_list")
+
+
+@login_required
+def phase_call(request, pk):
+    phase = get_own_phase(request.user, pk)
+    form = CallForm(request.POST or None, instance=phase)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.phase_open_call(phase=form.instance, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("已开始征集，征集页面已公开。"))
+            return redirect("bureau:phase_review", phase.pk)
+    return render(request, "review/phase_call.html", {"phase": phase, "form": form})
+
+
+@login_required
+def phase_review(request, pk):
+    phase = get_own_phase(request.user, pk)
+    entries = (
+        PhaseEntry.objects.filter(phase=phase)
+        .select_related("posting__employer", "posting__region")
+        .order_by("decision", "posting__employer__name", "id")
+    )
+    decision = request.GET.get("decision", "")
+    sector = request.GET.get("sector", "")
+    if decision in EntryDecision.values:
+        entries = entries.filter(decision=decision)
+    if sector in Sector.values:
+        entries = entries.filter(posting__sector=sector)
+    counts = dict(
+        PhaseEntry.objects.filter(phase=phase)
+        .values_list("decision")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    context = {
+        "phase": phase,
+        "entries": entries,
+        "counts": counts,
+        "decisions": [(v, label, counts.get(v, 0)) for v, label in EntryDecision.choices],
+        "sectors": Sector.choices,
+        "decision": decision,
+        "sector": sector,
+        "decision_form": DecisionForm(),
+    }
+    return render(request, "review/phase_review.html", context)
+
+
+@login_required
+@require_POST
+def entry_decide(request, pk):
+    entry = get_own_entry(request.user, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.entry_decide(
+                entry=entry,
+                decision=form.cleaned_data["decision"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("“%(title)s”：%(decision)s")
+                % {"title": entry.posting.title, "decision": entry.get_decision_display()},
+            )
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("bureau:phase_review", entry.phase_id)
+
+
+@login_required
+@require_POST
+def bulk_approve(request, pk):
+    phase = get_own_phase(request.user, pk)
+    ids = [int(i) for i in request.POST.getlist("entries") if i.isdigit()]
+    try:
+        count = services.entries_bulk_approve(phase=phase, entry_ids=ids, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已通过 %(n)s 个岗位。") % {"n": count})
+    return redirect("bureau:phase_review", phase.pk)
+
+
+@login_required
+@require_POST
+def phase_publish(request, pk):
+    phase = get_own_phase(request.user, pk)
+    try:
+        services.phase_publish(phase=phase, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("bureau:phase_review", phase.pk)
+    messages.success(request, _("批次已发布，订阅者将收到邮件摘要。"))
+    return redirect("phase_detail", phase.pk)
+
+
+@login_required
+def revision_list(request):
+    require_bureau_staff(request.user)
+    revisions = (
+        PostingRevision.objects.filter(
+            staff_jurisdictions_q(request.user, "posting__region__path"),
+            status=RevisionStatus.PENDING,
+        )
+        .select_related("posting__employer")
+        .order_by("submitted_at")
+    )
+    rows = []
+    for revision in revisions:
+        live = employer_services.revision_data(revision.posting)
+        changes = [
+            (name, live.get(name), value)
+            for name, value in revision.data.items()
+            if live.get(name) != value
+        ]
+        rows.append((revision, changes))
+    return render(request, "review/revision_list.html", {"rows": rows, "form": ReasonForm()})
+
+
+@login_required
+@require_POST
+def revision_decide(request, pk):
+    revision = get_revision_in_jurisdiction(request.user, pk)
+    form = ReasonForm(request.POST)
+    approve = request.POST.get("approve") == "1"
+    if form.is_valid():
+        try:
+            employer_services.revision_decide(
+                revision=revision,
+                approve=approve,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("已处理修改。"))
+    return redirect("bureau:revision_list")
+
+
+@login_required
+def posting_take_down(request, pk):
+    posting = get_posting_in_jurisdiction(request.user, pk)
+    form = ReasonForm(request.POST or None, required=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.posting_take_down(
+                posting=posting, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("岗位已下架，已通知申请人和用人单位。"))
+            return redirect("bureau:phase_list")
+    return render(request, "review/take_down.html", {"posting": posting, "form": form})
+
+
+@login_required
+def posting_view(request, pk):
+    """A posting in the jurisdiction as seekers would see it, whatever its status."""
+    from employers.quality import badges, meets_minimum_wage
+    from momjobs.regions.models import MinimumWage
+
+    posting = get_posting_in_jurisdiction(request.user, pk)
+    minimum = MinimumWage.in_force(posting.region)
+    context = {
+        "posting": posting,
+        "badges": badges(posting, minimum),
+        "below_minimum": meets_minimum_wage(posting, minimum) is False,
+        "minimum_hourly": minimum.hourly if minimum else None,
+        "entries": posting.phase_entries.select_related("phase"),
+    }
+    return render(request, "review/posting_view.html", context)

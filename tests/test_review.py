@@ -1,0 +1,181 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from directory.models import Catalog, EntryDecision, OutboxEvent, Phase, PhaseEntry, PhaseStatus
+from employers import services as employer_services
+from employers.models import Application, PostingRevision, PostingStatus
+from tests.factories import add_entry, make_phase, make_posting, publish
+from tests.helpers import force_login_verified
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(client, personas):
+    personas.qingdao  # noqa: B018 - the bureau and its officer
+    force_login_verified(client, personas.bureau_inside)
+    return personas.bureau_inside
+
+
+@pytest.fixture
+def queue(personas):
+    phase = make_phase(personas.qingdao, status=PhaseStatus.OPEN)
+    postings = [make_posting(personas.employer_a, title=f"帮厨{n}") for n in range(3)]
+    for posting in postings:
+        add_entry(phase, posting, decision=EntryDecision.PENDING)
+        posting.status = PostingStatus.SUBMITTED
+        posting.save()
+    return phase, postings
+
+
+def test_only_own_phases(client, officer, personas, queue):
+    phase, _ = queue
+    other = make_phase(personas.linyi)
+    assert client.get(reverse("bureau:phase_review", args=[phase.pk])).status_code == 200
+    assert client.get(reverse("bureau:phase_review", args=[other.pk])).status_code == 404
+    html = client.get(reverse("bureau:phase_list")).content.decode()
+    assert phase.title in html and other.title not in html
+    client.force_login(personas.seeker_a)
+    assert client.get(reverse("bureau:phase_review", args=[phase.pk])).status_code == 403
+
+
+def test_create_a_phase_and_open_a_call(client, officer, personas):
+    catalog = Catalog.objects.create(bureau=personas.qingdao, name="青岛市妈妈岗目录")
+    response = client.post(
+        reverse("bureau:phase_create"), {"catalog": catalog.pk, "title": "第二批"}
+    )
+    phase = Phase.objects.get(catalog=catalog)
+    assert response.url == reverse("bureau:phase_review", args=[phase.pk])
+    assert client.get(reverse("phase_call_public", args=[phase.pk])).status_code == 404  # draft
+    past = client.post(
+        reverse("bureau:phase_call", args=[phase.pk]),
+        {"title": "第二批", "call_text": "征集客服岗位", "submission_deadline": "2020-01-01T10:00"},
+    )
+    assert past.status_code == 200 and "晚于现在" in past.content.decode()
+    deadline = (timezone.localtime() + timedelta(days=20)).strftime("%Y-%m-%dT%H:%M")
+    ok = client.post(
+        reverse("bureau:phase_call", args=[phase.pk]),
+        {
+            "title": "第二批",
+            "call_text": "征集客服、电商直播岗位；弹性工时，便于接送孩子。",
+            "sought_sectors": ["customer_service", "ecommerce"],
+            "submission_deadline": deadline,
+        },
+    )
+    assert ok.status_code == 302
+    phase.refresh_from_db()
+    assert phase.status == PhaseStatus.OPEN
+    public = client.get(reverse("phase_call_public", args=[phase.pk])).content.decode()
+    assert "便于接送孩子" in public and "电商直播" in public
+
+
+def test_decide_each_entry(client, officer, queue):
+    phase, postings = queue
+    entries = list(PhaseEntry.objects.filter(phase=phase).order_by("id"))
+    client.post(reverse("bureau:entry_decide", args=[entries[0].pk]), {"decision": "approved"})
+    no_reason = client.post(
+        reverse("bureau:entry_decide", args=[entries[1].pk]), {"decision": "rejected"}
+    )
+    assert no_reason.status_code == 302
+    entries[1].refresh_from_db()
+    assert entries[1].decision == EntryDecision.PENDING  # refused: a reason is required
+    client.post(
+        reverse("bureau:entry_decide", args=[entries[1].pk]),
+        {"decision": "rejected", "reason": "薪酬低于最低工资"},
+    )
+    client.post(
+        reverse("bureau:entry_decide", args=[entries[2].pk]),
+        {"decision": "changes", "reason": "请写明社保情况"},
+    )
+    decisions = [e.decision for e in PhaseEntry.objects.filter(phase=phase).order_by("id")]
+    assert decisions == ["approved", "rejected", "changes"]
+    statuses = [p.status for p in [type(p).objects.get(pk=p.pk) for p in postings]]
+    assert statuses == ["approved", "rejected", "draft"]
+    html = client.get(
+        reverse("bureau:phase_review", args=[phase.pk]), {"decision": "rejected"}
+    ).content.decode()
+    cards = html.split('class="card-list review-list"', 1)[1]
+    assert "帮厨1" in cards and "帮厨0" not in cards
+
+
+def test_bulk_approve_and_publish(client, officer, queue):
+    phase, postings = queue
+    ids = list(PhaseEntry.objects.filter(phase=phase).values_list("pk", flat=True))[:2]
+    client.post(reverse("bureau:bulk_approve", args=[phase.pk]), {"entries": ids})
+    assert PhaseEntry.objects.filter(phase=phase, decision="approved").count() == 2
+    response = client.post(reverse("bureau:phase_publish", args=[phase.pk]))
+    assert response.url == reverse("phase_detail", args=[phase.pk])
+    phase.refresh_from_db()
+    assert phase.status == PhaseStatus.PUBLISHED
+    live = [p for p in postings if type(p).objects.get(pk=p.pk).status == PostingStatus.LIVE]
+    assert len(live) == 2
+    # Still-pending entries are not part of the published phase.
+    assert (
+        PhaseEntry.objects.get(phase=phase, posting=postings[2]).decision == EntryDecision.WITHDRAWN
+    )
+    assert OutboxEvent.objects.filter(
+        kind="phase_published", payload={"phase_id": phase.pk}
+    ).exists()
+    assert client.get(reverse("phase_detail", args=[phase.pk])).status_code == 200
+    again = client.post(reverse("bureau:phase_publish", args=[phase.pk]), follow=True)
+    assert "不能重复发布" in again.content.decode()
+    assert OutboxEvent.objects.filter(kind="phase_published").count() == 1
+
+
+def test_publishing_an_empty_phase_is_refused(client, officer, queue):
+    phase, _ = queue
+    response = client.post(reverse("bureau:phase_publish", args=[phase.pk]), follow=True)
+    assert "没有审核通过的岗位" in response.content.decode()
+    phase.refresh_from_db()
+    assert phase.status == PhaseStatus.OPEN
+
+
+@pytest.fixture
+def live(personas):
+    posting = make_posting(personas.employer_a)
+    publish(make_phase(personas.qingdao, status=PhaseStatus.IN_REVIEW), [posting])
+    posting.refresh_from_db()
+    return posting
+
+
+def test_changes_to_live_postings(client, officer, personas, live):
+    changed = type(live).objects.get(pk=live.pk)
+    changed.title = "早餐店帮厨（时间调整）"
+    revision = employer_services.posting_propose_change(
+        posting=live, changed=changed, by=personas.employer_a_staff
+    )
+    html = client.get(reverse("bureau:revision_list")).content.decode()
+    assert "早餐店帮厨（时间调整）" in html
+    client.post(reverse("bureau:revision_decide", args=[revision.pk]), {"approve": "0"})
+    revision.refresh_from_db()
+    assert revision.status == "pending"  # a reason is required to refuse
+    client.post(reverse("bureau:revision_decide", args=[revision.pk]), {"approve": "1"})
+    live.refresh_from_db()
+    assert live.title == "早餐店帮厨（时间调整）"
+    assert PostingRevision.objects.get(pk=revision.pk).status == "approved"
+
+
+def test_take_down_tells_applicants(
+    client, officer, personas, live, mailoutbox, django_capture_on_commit_callbacks
+):
+    Application.objects.create(posting=live, seeker=personas.seeker_a)
+    url = reverse("bureau:posting_take_down", args=[live.pk])
+    assert client.post(url, {"reason": ""}).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"reason": "要求求职者缴纳押金"})
+    assert response.status_code == 302
+    live.refresh_from_db()
+    assert live.status == PostingStatus.TAKEN_DOWN
+    recipients = sorted(m.to[0] for m in mailoutbox)
+    assert personas.seeker_a.email in recipients and personas.employer_a_staff.email in recipients
+    assert client.get(reverse("posting_detail", args=[live.pk])).status_code == 404
+
+
+def test_take_down_outside_jurisdiction_is_404(client, personas, live):
+    personas.linyi  # noqa: B018
+    force_login_verified(client, personas.bureau_outside)
+    assert client.get(reverse("bureau:posting_take_down", args=[live.pk])).status_code == 404
+    assert client.get(reverse("bureau:posting_view", args=[live.pk])).status_code == 404
