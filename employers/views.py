@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from momjobs.regions.models import MinimumWage
+from momjobs.schedule_forms import window_formset
 
 from . import hooks, services
 from .access import (
@@ -24,7 +25,7 @@ from .access import (
     require_employer_staff,
 )
 from .export import safe_cell
-from .forms import CloseForm, NotesForm, PostingForm, StatusForm, SubmitForm, window_formset
+from .forms import CloseForm, NotesForm, PostingForm, StatusForm, SubmitForm
 from .models import Application, ApplicationStatus, Posting, PostingRevision, PostingStatus
 from .quality import badges, meets_minimum_wage
 
