@@ -12,6 +12,7 @@ from momjobs import emails
 from momjobs.users.models import Role, User
 
 from .models import (
+    Application,
     ApplicationEvent,
     ApplicationStatus,
     Employer,
@@ -394,3 +395,46 @@ def application_set_status(
 def application_mark_viewed(*, application, by):
     if application.status == ApplicationStatus.SUBMITTED:
         application_set_status(application=application, status=ApplicationStatus.VIEWED, by=by)
+
+
+@transaction.atomic
+def application_submit(*, posting, seeker, note=""):
+    """A seeker applies; the employer's staff are emailed after the commit."""
+    posting = Posting.objects.select_for_update().get(pk=posting.pk)
+    if posting.status != PostingStatus.LIVE or (
+        posting.valid_through and posting.valid_through < timezone.localdate()
+    ):
+        raise ValidationError(_("该岗位已结束招聘，不能再申请。"), code="closed")
+    if seeker.email_verified_at is None:
+        raise ValidationError(_("请先点击确认邮件中的链接，确认邮箱后再申请。"), code="unverified")
+    if Application.objects.filter(posting=posting, seeker=seeker).exists():
+        raise ValidationError(_("您已经申请过这个岗位。"), code="duplicate")
+    application = Application.objects.create(posting=posting, seeker=seeker, note=note)
+    ApplicationEvent.objects.create(
+        application=application, status=ApplicationStatus.SUBMITTED, by=seeker
+    )
+    _tell_staff(
+        posting.employer,
+        "application_received",
+        {
+            "title": posting.title,
+            "applicant": getattr(getattr(seeker, "seeker_profile", None), "name", "")
+            or seeker.email,
+            "url": _url("employers:application_detail", application.pk),
+        },
+    )
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application, by):
+    if application.seeker_id != by.pk:
+        raise PermissionDenied
+    if application.status in (ApplicationStatus.HIRED, ApplicationStatus.WITHDRAWN):
+        raise ValidationError(_("该申请不能撤回。"), code="final")
+    application.status = ApplicationStatus.WITHDRAWN
+    application.save(update_fields=["status", "updated_at"])
+    ApplicationEvent.objects.create(
+        application=application, status=ApplicationStatus.WITHDRAWN, by=by
+    )
+    return application

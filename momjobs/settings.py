@@ -281,3 +281,15 @@ CELERY_IMPORTS = ["momjobs.tasks"]
 # The directory app's answers to the employers app (employers/hooks.py).
 MOMJOBS_OPEN_PHASES = "directory.services.phases_open_to"
 MOMJOBS_SUBMISSION_FILER = "directory.services.submission_filer_for"
+
+# Privacy (PIPL): the version of the privacy notice a seeker consents to, and how long after a
+# posting closes its applications keep personal data before they become anonymous counts.
+PRIVACY_POLICY_VERSION = "2026-11"
+APPLICATION_RETENTION_DAYS = int(env("APPLICATION_RETENTION_DAYS", "180"))
+# Apps that hold a seeker's data elsewhere export and erase it through these (momjobs.users
+# may not import them).
+MOMJOBS_SEEKER_DATA = ["employers.privacy"]
+CELERY_BEAT_SCHEDULE["anonymise-old-applications"] = {
+    "task": "employers.anonymise_old_applications",
+    "schedule": 6 * 3600,
+}

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from .health import healthz
+from .users.seeker_views import privacy
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -22,7 +23,9 @@ urlpatterns = [
 # Chinese at the root, English under /en/.
 urlpatterns += i18n_patterns(
     path("accounts/", include("momjobs.users.urls")),
+    path("privacy/", privacy, name="privacy"),
     path("employer/", include("employers.urls")),
+    path("", include("employers.urls_seeker")),
     path("bureau/", include("directory.urls_bureau")),
     path("", include("directory.urls")),
     prefix_default_language=False,

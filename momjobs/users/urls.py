@@ -3,7 +3,7 @@ from django.urls import path, reverse_lazy
 
 from momjobs import ratelimit
 
-from . import views
+from . import seeker_views, views
 
 app_name = "users"
 
@@ -12,6 +12,13 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.dashboard, name="dashboard"),
     path("2fa/", views.two_factor_verify, name="two_factor_verify"),
+    path("sign-up/", seeker_views.sign_up, name="sign_up"),
+    path("verify/<str:token>/", seeker_views.verify_email, name="verify_email"),
+    path("verify/resend/", seeker_views.resend_verification, name="resend_verification"),
+    path("profile/", seeker_views.profile, name="profile"),
+    path("profile/cv/", seeker_views.cv_download, name="cv_download"),
+    path("my-data/", seeker_views.my_data, name="my_data"),
+    path("delete/", seeker_views.delete_account, name="delete_account"),
     path("2fa/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("2fa/disable/", views.two_factor_disable, name="two_factor_disable"),
     path(

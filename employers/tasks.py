@@ -1,0 +1,21 @@
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Application, PostingStatus
+from .privacy import anonymise
+
+
+@shared_task(name="employers.anonymise_old_applications")
+def anonymise_old_applications():
+    """Applications lose their personal data a while after their posting closed (PIPL: keep
+    no longer than needed). Idempotent: anonymised rows no longer match."""
+    cutoff = timezone.now() - timedelta(days=settings.APPLICATION_RETENTION_DAYS)
+    ended = Q(
+        posting__status__in=[PostingStatus.CLOSED, PostingStatus.TAKEN_DOWN],
+        posting__closed_at__lt=cutoff,
+    ) | Q(posting__valid_through__lt=cutoff.date())
+    return anonymise(Application.objects.filter(ended, seeker__isnull=False))

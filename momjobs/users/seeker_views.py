@@ -1,0 +1,256 @@
+"""Seekers: sign-up with a verified email, the minimum profile with free hours, privacy
+(download my data, delete my account)."""
+
+import io
+import json
+import zipfile
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from momjobs import emails, ratelimit
+from momjobs import schedule as sched
+from momjobs.schedule_forms import window_formset
+
+from .files import generated_name
+from .forms import ProfileForm, SignUpForm
+from .models import Role, SeekerProfile, User
+from .services import seeker_delete, seeker_sign_up
+
+VERIFY_SALT = "momjobs.verify-email"
+
+
+def _send_verification(user):
+    token = signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT)
+    emails.queue(
+        to=user.email,
+        template="verify_email",
+        context={"verify_url": settings.SITE_URL + reverse("users:verify_email", args=[token])},
+        language=user.language,
+    )
+
+
+@ratelimit.limit("signup", rate=10, period=3600)
+def sign_up(request):
+    if request.user.is_authenticated:
+        return redirect("users:dashboard")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = seeker_sign_up(
+            email=data["email"],
+            password=data["password1"],
+            name=data["name"],
+            language=request.LANGUAGE_CODE,
+        )
+        _send_verification(user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            _("注册成功。我们给 %(email)s 发了一封确认邮件，点击其中的链接后就可以申请岗位。")
+            % {"email": user.email},
+        )
+        return redirect("users:profile")
+    return render(request, "users/sign_up.html", {"form": form})
+
+
+def verify_email(request, token):
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT, max_age=7 * 24 * 3600)
+    except signing.BadSignature:
+        return render(request, "users/verify_failed.html", status=400)
+    user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
+    if user is None:
+        return render(request, "users/verify_failed.html", status=400)
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+    messages.success(request, _("邮箱已确认。"))
+    return redirect("users:profile" if request.user == user else "users:login")
+
+
+@login_required
+@require_POST
+@ratelimit.limit("verify-resend", rate=5, period=3600)
+def resend_verification(request):
+    if request.user.email_verified_at is None:
+        _send_verification(request.user)
+        messages.success(request, _("确认邮件已重新发送。"))
+    return redirect("users:profile")
+
+
+def _seeker(request):
+    if not request.user.is_seeker:
+        raise PermissionDenied
+    profile, _created = SeekerProfile.objects.get_or_create(
+        user=request.user, defaults={"name": request.user.display_name or ""}
+    )
+    return profile
+
+
+@login_required
+def profile(request):
+    """The minimum a seeker needs to apply, and her free weekly hours."""
+    profile = _seeker(request)
+    initial = {
+        "name": profile.name,
+        "phone": profile.phone,
+        "district": profile.district.code if profile.district else "",
+        "skills": profile.skills,
+        "experience": profile.experience,
+        "cares_for_child_under_12": profile.cares_for_child_under_12,
+    }
+    form = ProfileForm(request.POST or None, request.FILES or None, initial=initial)
+    windows = window_formset(request.POST or None, schedule=profile.free_windows)
+    if request.method == "POST" and form.is_valid() and windows.is_valid():
+        free = [w for w in (f.window() for f in windows.forms) if w]
+        try:
+            sched.windows_from_data(free)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _save_profile(profile, form, free)
+            messages.success(request, _("资料已保存。"))
+            return redirect("users:profile")
+    context = {
+        "form": form,
+        "windows": windows,
+        "profile": profile,
+        "fits": _fits_of(profile),
+    }
+    return render(request, "users/profile.html", context)
+
+
+def _fits_of(profile):
+    try:
+        windows = sched.windows_from_data(profile.free_windows)
+    except ValidationError:
+        return ""
+    return sched.format_fits(windows) if windows else ""
+
+
+def _save_profile(profile, form, free):
+    data = form.cleaned_data
+    profile.name = data["name"]
+    profile.phone = data["phone"]
+    profile.district = data["district"]
+    profile.skills = data["skills"]
+    profile.experience = data["experience"]
+    profile.free_windows = free
+    if data["cares_for_child_under_12"] != profile.cares_for_child_under_12:
+        profile.cares_for_child_under_12 = data["cares_for_child_under_12"]
+        profile.eligibility_consent_at = (
+            timezone.now() if profile.cares_for_child_under_12 else None
+        )
+    upload = data.get("cv")
+    if upload is False and profile.cv:  # "clear" ticked
+        profile.cv.delete(save=False)
+    elif upload:
+        if profile.cv:
+            profile.cv.delete(save=False)
+        profile.cv.save(generated_name(form.cv_extension), upload, save=False)
+    profile.save()
+
+
+@login_required
+def cv_download(request):
+    from django.http import FileResponse, Http404
+
+    profile = _seeker(request)
+    if not profile.cv:
+        raise Http404
+    response = FileResponse(
+        profile.cv.open("rb"), as_attachment=True, filename=profile.cv.name.rsplit("/", 1)[-1]
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def privacy(request):
+    return render(
+        request,
+        "users/privacy.html",
+        {
+            "version": settings.PRIVACY_POLICY_VERSION,
+            "retention_days": settings.APPLICATION_RETENTION_DAYS,
+        },
+    )
+
+
+def _providers():
+    return [import_module(path) for path in settings.MOMJOBS_SEEKER_DATA]
+
+
+@login_required
+def my_data(request):
+    """Everything the portal holds about her, as JSON, with her CV, in one zip."""
+    user = request.user
+    data = {
+        "account": {
+            "email": user.email,
+            "name": user.display_name,
+            "role": user.role,
+            "language": user.language,
+            "date_joined": user.date_joined.isoformat(),
+            "email_verified_at": user.email_verified_at.isoformat()
+            if user.email_verified_at
+            else None,
+        }
+    }
+    profile = getattr(user, "seeker_profile", None)
+    if profile:
+        data["profile"] = {
+            "name": profile.name,
+            "phone": profile.phone,
+            "district": profile.district.full_name if profile.district else None,
+            "free_windows": profile.free_windows,
+            "skills": profile.skills,
+            "experience": profile.experience,
+            "cares_for_child_under_12": profile.cares_for_child_under_12,
+            "eligibility_consent_at": profile.eligibility_consent_at.isoformat()
+            if profile.eligibility_consent_at
+            else None,
+            "privacy_policy_version": profile.privacy_policy_version,
+            "privacy_consent_at": profile.privacy_consent_at.isoformat()
+            if profile.privacy_consent_at
+            else None,
+            "cv": profile.cv.name.rsplit("/", 1)[-1] if profile.cv else None,
+        }
+    for provider in _providers():
+        data.update(provider.export_seeker(user))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("my-data.json", json.dumps(data, ensure_ascii=False, indent=2))
+        if profile and profile.cv:
+            with profile.cv.open("rb") as handle:
+                archive.writestr("cv/" + profile.cv.name.rsplit("/", 1)[-1], handle.read())
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="momjobs-my-data.zip"'
+    return response
+
+
+@login_required
+def delete_account(request):
+    if request.user.role != Role.SEEKER:
+        raise PermissionDenied
+    error = None
+    if request.method == "POST":
+        if request.user.check_password(request.POST.get("password", "")):
+            user = request.user
+            logout(request)
+            seeker_delete(user=user)
+            messages.success(request, _("账户和个人信息已删除。"))
+            return redirect("home")
+        error = _("密码不正确。")
+    return render(request, "users/delete_account.html", {"error": error})
