@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("calls/<int:pk>/", views.call_detail, name="phase_call_public"),
     path("jobs/", views.job_list, name="job_list"),
     path("jobs/<int:pk>/", views.posting_detail, name="posting_detail"),
+    path("", include("directory.urls_subscribe")),
+    path("", include("directory.urls_catalog")),
 ]

@@ -1,0 +1,2 @@
+# Imports, exports, feeds, the employer directory and the bureau dashboard (bureaus issue).
+urlpatterns = []

@@ -1,0 +1,2 @@
+# Digest subscriptions (filled in by the digests issue).
+urlpatterns = []
