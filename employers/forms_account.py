@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from momjobs.regions.models import COUNTY_LEVEL, Region, RegionKind
 from momjobs.users.models import Role, User
 
+from .choices import Sector
 from .models import Employer
 from .uscc import normalise, validate_uscc
 
@@ -210,6 +211,7 @@ class RegistrationForm(PasswordPairMixin, forms.ModelForm):
         self.registered = None
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs["autocomplete"] = "organization"
+        self.fields["sector"].choices = [("", _("请选择行业")), *Sector.choices]
 
     def account_fields(self):
         return [self[name] for name in self.field_order]

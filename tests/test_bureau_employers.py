@@ -1,0 +1,222 @@
+"""The bureau verifies employers in its jurisdiction (issue 5, item 1)."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from employers.models import Employer, EmployerStatus, EmployerStatusEvent
+from momjobs.users.models import Role
+from tests.factories import make_employer, make_user
+from tests.helpers import force_login_verified
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def licence_storage(tmp_path, monkeypatch):
+    storage = FileSystemStorage(location=tmp_path / "private")
+    monkeypatch.setattr(Employer._meta.get_field("licence"), "storage", storage)
+    return storage
+
+
+@pytest.fixture
+def qingdao_officer(client, personas):
+    personas.qingdao  # noqa: B018 - the bureau and its officer
+    force_login_verified(client, personas.bureau_inside)
+    return personas.bureau_inside
+
+
+def pending(name, region_code="370202", owner_email=None):
+    owner = make_user(owner_email, Role.EMPLOYER)
+    employer = make_employer(name, region_code, status=EmployerStatus.PENDING, staff=owner)
+    employer.licence.save("licence.pdf", ContentFile(PDF))
+    return employer
+
+
+def detail(employer):
+    return reverse("bureau:employer_detail", args=[employer.pk])
+
+
+def decide(employer):
+    return reverse("bureau:employer_decide", args=[employer.pk])
+
+
+# -- the list ---------------------------------------------------------------------------------------
+
+
+def test_list_shows_the_jurisdiction_pending_first_with_counts(client, personas, qingdao_officer):
+    verified = make_employer("青岛已核验公司", "370202")
+    waiting = pending("青岛待核验公司", "370203")
+    rejected = make_employer("青岛未通过公司", "370211", status=EmployerStatus.REJECTED)
+    linyi = pending("临沂待核验公司", "371302")
+    response = client.get(reverse("bureau:employer_list"))
+    assert response.status_code == 200
+    listed = list(response.context["page"].object_list)
+    assert listed[0] == waiting
+    assert set(listed) == {verified, waiting, rejected}
+    assert linyi not in listed
+    counts = {value: n for value, _label, n in response.context["counts"]}
+    assert counts == {"pending": 1, "verified": 1, "rejected": 1, "removed": 0}
+    assert "临沂待核验公司" not in response.content.decode()
+
+
+def test_list_filters(client, personas, qingdao_officer):
+    verified = make_employer("青岛已核验公司", "370202")
+    waiting = pending("青岛待核验公司", "370203")
+    url = reverse("bureau:employer_list")
+    assert list(client.get(url, {"status": "verified"}).context["page"].object_list) == [verified]
+    assert list(client.get(url, {"q": "待核验"}).context["page"].object_list) == [waiting]
+    code = waiting.uscc.lower()
+    assert list(client.get(url, {"q": code}).context["page"].object_list) == [waiting]
+    # A bad value is a field error; the page still answers.
+    bad = client.get(url, {"status": "nonsense", "page": "x", "q": "a\x00b"})
+    assert bad.status_code == 200
+
+
+def test_list_queries_do_not_grow_with_the_rows(client, personas, qingdao_officer):
+    url = reverse("bureau:employer_list")
+    pending("青岛一号", "370202")
+    client.get(url)  # warm up (session, content types)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(6):
+        pending(f"青岛{n}号公司", "370203" if n % 2 else "370211")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(response.context["page"].object_list) == 7
+    assert len(many) == len(few)
+
+
+# -- who may look -----------------------------------------------------------------------------------
+
+
+def test_outsiders(client, personas):
+    employer = pending("青岛待核验公司")
+    personas.qingdao, personas.linyi  # noqa: B018
+    urls = [
+        ("get", reverse("bureau:employer_list")),
+        ("get", detail(employer)),
+        ("get", reverse("bureau:employer_licence", args=[employer.pk])),
+        ("post", decide(employer)),
+    ]
+    for method, url in urls:
+        client.logout()
+        response = getattr(client, method)(url)
+        assert response.status_code == 302 and reverse("users:login") in response.url, url
+        for user in (personas.seeker_a, personas.employer_a_staff, personas.admin):
+            force_login_verified(client, user)
+            assert getattr(client, method)(url).status_code == 403, (user, url)
+    # Linyi's officer: the Qingdao employer does not exist for her.
+    force_login_verified(client, personas.bureau_outside)
+    for method, url in urls[1:]:
+        assert getattr(client, method)(url, {"status": "verified"}).status_code == 404, url
+    assert client.get(reverse("bureau:employer_list")).status_code == 200
+    employer.refresh_from_db()
+    assert employer.status == EmployerStatus.PENDING
+
+
+def test_a_qingdao_officer_cannot_see_a_linyi_employer(client, personas, qingdao_officer):
+    linyi = pending("临沂待核验公司", "371302")
+    assert client.get(detail(linyi)).status_code == 404
+    assert client.get(reverse("bureau:employer_licence", args=[linyi.pk])).status_code == 404
+    assert client.post(decide(linyi), {"status": "verified"}).status_code == 404
+    linyi.refresh_from_db()
+    assert linyi.status == EmployerStatus.PENDING
+
+
+# -- detail, licence -------------------------------------------------------------------------------
+
+
+def test_detail_shows_registration_and_history(client, personas, qingdao_officer):
+    employer = pending("青岛待核验公司", owner_email="owner.q@example.test")
+    EmployerStatusEvent.objects.create(employer=employer, status="pending", reason="提交登记")
+    response = client.get(detail(employer))
+    assert response.status_code == 200
+    body = response.content.decode()
+    for text in (employer.name, employer.uscc, "山东省青岛市市南区", "owner.q@example.test"):
+        assert text in body
+    assert "提交登记" in body
+    assert reverse("bureau:employer_licence", args=[employer.pk]) in body
+    assert f'action="{decide(employer)}"' in body
+
+
+def test_licence_is_a_download_never_a_page(client, personas, qingdao_officer):
+    employer = pending("青岛待核验公司")
+    response = client.get(reverse("bureau:employer_licence", args=[employer.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == PDF
+
+
+def test_no_licence_is_not_found(client, personas, qingdao_officer):
+    employer = make_employer("青岛无执照公司", status=EmployerStatus.PENDING)
+    assert client.get(reverse("bureau:employer_licence", args=[employer.pk])).status_code == 404
+    assert "未上传" in client.get(detail(employer)).content.decode()
+
+
+# -- decisions --------------------------------------------------------------------------------------
+
+
+def test_verify_lets_the_employer_submit_and_tells_its_staff(
+    client, personas, qingdao_officer, mailoutbox, django_capture_on_commit_callbacks
+):
+    employer = pending("青岛待核验公司", owner_email="owner.q@example.test")
+    assert not employer.can_submit
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(decide(employer), {"status": "verified", "reason": ""})
+    assert response.status_code == 302 and response.url == detail(employer)
+    employer.refresh_from_db()
+    assert employer.status == EmployerStatus.VERIFIED and employer.can_submit
+    event = employer.status_events.get()
+    assert (event.status, event.by) == ("verified", qingdao_officer)
+    [message] = mailoutbox
+    assert message.to == ["owner.q@example.test"]
+    assert "已核验" in message.subject
+
+
+def test_reject_needs_a_reason(client, personas, qingdao_officer, mailoutbox):
+    employer = pending("青岛待核验公司")
+    response = client.post(decide(employer), {"status": "rejected", "reason": "   "})
+    assert response.status_code == 200
+    assert "reason" in response.context["form"].errors
+    assert "必须填写理由" in response.content.decode()
+    employer.refresh_from_db()
+    assert employer.status == EmployerStatus.PENDING
+    assert not employer.status_events.exists()
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize("status", ["rejected", "removed"])
+def test_reject_or_remove_with_a_reason(
+    client, personas, qingdao_officer, mailoutbox, django_capture_on_commit_callbacks, status
+):
+    employer = pending("青岛待核验公司", owner_email="owner.q@example.test")
+    reason = "营业执照上的名称与登记名称不一致"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(decide(employer), {"status": status, "reason": reason})
+    assert response.status_code == 302
+    employer.refresh_from_db()
+    assert (employer.status, employer.status_reason) == (status, reason)
+    assert not employer.can_submit
+    [message] = mailoutbox
+    assert reason in message.body
+
+
+def test_a_decision_must_change_something(client, personas, qingdao_officer):
+    employer = make_employer("青岛已核验公司", "370202")
+    response = client.post(decide(employer), {"status": "verified"})
+    assert response.status_code == 200
+    assert "status" in response.context["form"].errors
+    assert not employer.status_events.exists()
+
+
+def test_decide_is_post_only(client, personas, qingdao_officer):
+    employer = pending("青岛待核验公司")
+    assert client.get(decide(employer)).status_code == 405
