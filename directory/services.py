@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from employers import services as employer_services
 from employers.models import PostingStatus
 
+from . import digests
 from .models import EntryDecision, OutboxEvent, Phase, PhaseEntry, PhaseStatus
 
 OUTBOX_PHASE_PUBLISHED = "phase_published"
@@ -46,6 +47,8 @@ def phase_publish(*, phase, by=None, at=None):
     phase.published_by = by
     phase.save(update_fields=["status", "published_at", "published_by"])
     OutboxEvent.objects.create(kind=OUTBOX_PHASE_PUBLISHED, payload={"phase_id": phase.pk})
+    # Relay at once after the commit; if the broker is down, the beat sweep relays it later.
+    transaction.on_commit(digests.relay_soon)
     return phase
 
 

@@ -293,3 +293,22 @@ CELERY_BEAT_SCHEDULE["anonymise-old-applications"] = {
     "task": "employers.anonymise_old_applications",
     "schedule": 6 * 3600,
 }
+# --- digests ---
+# A delivery handed to the broker or claimed by a sender and not sent within this many seconds
+# is handed out again by the sweep (the same Message-ID, so a retry is the same message).
+DIGEST_LEASE_SECONDS = int(env("DIGEST_LEASE_SECONDS", "600"))
+DIGEST_SWEEP_SECONDS = float(env("DIGEST_SWEEP_SECONDS", "30"))
+# DKIM signing of outgoing mail (all three, or none): a PEM private key file, the selector and
+# the signing domain (the public key is published at <selector>._domainkey.<domain>).
+DKIM_PRIVATE_KEY_PATH = env("DKIM_PRIVATE_KEY_PATH")
+DKIM_SELECTOR = env("DKIM_SELECTOR")
+DKIM_DOMAIN = env("DKIM_DOMAIN")
+# Subscription ids per fan-out query and per send task.
+DIGEST_BATCH_SIZE = int(env("DIGEST_BATCH_SIZE", "1000"))
+SUBSCRIBE_RATE = int(env("SUBSCRIBE_RATE", "10"))
+SUBSCRIBE_PERIOD = int(env("SUBSCRIBE_PERIOD", "3600"))
+CELERY_BEAT_SCHEDULE["sweep-digests"] = {
+    "task": "directory.sweep_digests",
+    "schedule": DIGEST_SWEEP_SECONDS,
+}
+# --- digests ---
