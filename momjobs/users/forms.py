@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +12,14 @@ class SignInForm(AuthenticationForm):
         "invalid_login": _("邮箱或密码不正确。请注意密码区分大小写。"),
         "inactive": _("该账户已停用。"),
     }
+
+
+class ResetForm(PasswordResetForm):
+    email = forms.EmailField(
+        label=_("电子邮箱"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
 
 class CodeForm(forms.Form):

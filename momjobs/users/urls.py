@@ -4,6 +4,7 @@ from django.urls import path, reverse_lazy
 from momjobs import ratelimit
 
 from . import seeker_views, views
+from .forms import ResetForm
 
 app_name = "users"
 
@@ -27,6 +28,7 @@ urlpatterns = [
         ratelimit.limit("password-reset", rate=5, period=3600)(
             auth_views.PasswordResetView.as_view(
                 template_name="users/password_reset_form.html",
+                form_class=ResetForm,
                 email_template_name="users/email/password_reset.txt",
                 subject_template_name="users/email/password_reset_subject.txt",
                 success_url=reverse_lazy("users:password_reset_done"),
