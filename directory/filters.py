@@ -102,6 +102,9 @@ class PostingFilter(django_filters.FilterSet):
     pay_min = django_filters.NumberFilter(
         label=_("最低薪酬"),
         method="filter_pay_min",
+        # Bounded like the database column, so no decimal can overflow PostgreSQL's numeric.
+        max_digits=9,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1000000"))],
     )
     pay_unit = django_filters.ChoiceFilter(

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -26,6 +27,8 @@ from .fields import WeekMaskField
 from .rules import validate_wording
 from .text import segment
 from .uscc import normalise, validate_uscc
+
+NO_NUL = ProhibitNullCharactersValidator()
 
 # ---------------------------------------------------------------------------------------------
 # Employers
@@ -185,6 +188,16 @@ class PostingQuerySet(models.QuerySet):
         return self.select_related("employer", "region", "region__parent")
 
 
+def _number(value):
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Decimal) and value.is_finite():
+        return value
+    return None
+
+
 def _quantize(value):
     return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
@@ -193,9 +206,11 @@ class Posting(models.Model):
     employer = models.ForeignKey(
         Employer, on_delete=models.PROTECT, related_name="postings", verbose_name=_("用人单位")
     )
-    title = models.CharField(_("岗位名称"), max_length=80, validators=[validate_wording])
-    description = models.TextField(_("岗位描述"), validators=[validate_wording])
-    requirements = models.TextField(_("任职要求"), blank=True, validators=[validate_wording])
+    title = models.CharField(_("岗位名称"), max_length=80, validators=[validate_wording, NO_NUL])
+    description = models.TextField(_("岗位描述"), validators=[validate_wording, NO_NUL])
+    requirements = models.TextField(
+        _("任职要求"), blank=True, validators=[validate_wording, NO_NUL]
+    )
     sector = models.CharField(_("行业"), max_length=20, choices=Sector.choices)
     openings = models.PositiveIntegerField(_("招聘人数"), default=1)
     work_form = models.CharField(_("用工形式"), max_length=12, choices=WorkForm.choices)
@@ -204,7 +219,7 @@ class Posting(models.Model):
     schedule = models.JSONField(_("工作时间"), default=list, blank=True)
     flexible_hours = models.BooleanField(_("自选工作时间"), default=False)
     schedule_note = models.CharField(
-        _("时间说明"), max_length=200, blank=True, validators=[validate_wording]
+        _("时间说明"), max_length=200, blank=True, validators=[validate_wording, NO_NUL]
     )
     schedule_mask = WeekMaskField()
     weekly_minutes = models.PositiveIntegerField(default=0, editable=False)
@@ -219,7 +234,7 @@ class Posting(models.Model):
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("工作地区")
     )
-    address = models.CharField(_("工作地点"), max_length=200, blank=True)
+    address = models.CharField(_("工作地点"), max_length=200, blank=True, validators=[NO_NUL])
     place = models.CharField(
         _("工作方式"), max_length=10, choices=Place.choices, default=Place.ON_SITE
     )
@@ -241,11 +256,11 @@ class Posting(models.Model):
     insurance = models.CharField(_("社会保险"), max_length=15, choices=Insurance.choices)
     training = models.BooleanField(_("提供岗前/在岗培训"), default=False)
     career_route = models.CharField(
-        _("转全职或晋升通道"), max_length=200, blank=True, validators=[validate_wording]
+        _("转全职或晋升通道"), max_length=200, blank=True, validators=[validate_wording, NO_NUL]
     )
 
-    contact_name = models.CharField(_("联系人"), max_length=60, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=60, blank=True, validators=[NO_NUL])
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True, validators=[NO_NUL])
 
     status = models.CharField(
         _("状态"), max_length=12, choices=PostingStatus.choices, default=PostingStatus.DRAFT
@@ -352,14 +367,19 @@ class Posting(models.Model):
     def clean(self):
         super().clean()
         errors = {}
-        if self.pay_min is not None and self.pay_min < 0:
+        # full_clean() calls clean() even when clean_fields() failed: compare numbers only.
+        pay_min, pay_max = _number(self.pay_min), _number(self.pay_max)
+        openings = self.openings if isinstance(self.openings, int) else None
+        if pay_min is not None and pay_min < 0:
             errors.setdefault("pay_min", []).append(_("薪酬不能为负数。"))
-        if self.pay_min is not None and self.pay_max is not None and self.pay_min > self.pay_max:
+        if pay_min is not None and pay_max is not None and pay_min > pay_max:
             errors.setdefault("pay_max", []).append(_("最高薪酬不能低于最低薪酬。"))
-        if self.openings is not None and self.openings < 1:
+        if openings is not None and openings < 1:
             errors.setdefault("openings", []).append(_("招聘人数至少为1。"))
         try:
             windows = sched.validate_schedule(self.schedule, flexible=self.flexible_hours)
+            # Only the known keys are kept (no stray text reaches the JSON column).
+            self.schedule = [w.as_dict() for w in windows]
             # Hourly work (小时工) is non-full-time employment under art. 68 as well.
             if self.work_form in (WorkForm.PART_TIME, WorkForm.HOURLY) and windows:
                 sched.check_part_time_limits(windows)

@@ -60,7 +60,9 @@ class WindowForm(forms.Form):
         }
 
 
-WindowFormSet = forms.formset_factory(WindowForm, extra=0, max_num=14, validate_max=True)
+WindowFormSet = forms.formset_factory(
+    WindowForm, extra=0, max_num=14, absolute_max=14, validate_max=True
+)
 
 
 def window_formset(data=None, schedule=None):

@@ -14,8 +14,9 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("2fa/", views.two_factor_verify, name="two_factor_verify"),
     path("sign-up/", seeker_views.sign_up, name="sign_up"),
-    path("verify/<str:token>/", seeker_views.verify_email, name="verify_email"),
+    # "resend" before <token>: otherwise it would be read as a token.
     path("verify/resend/", seeker_views.resend_verification, name="resend_verification"),
+    path("verify/<str:token>/", seeker_views.verify_email, name="verify_email"),
     path("profile/", seeker_views.profile, name="profile"),
     path("profile/cv/", seeker_views.cv_download, name="cv_download"),
     path("my-data/", seeker_views.my_data, name="my_data"),

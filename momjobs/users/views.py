@@ -65,7 +65,10 @@ def two_factor_verify(request):
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
     if user is None:
         return redirect("users:login")
-    device = TOTPDevice.objects.get(user=user)
+    device = TOTPDevice.objects.filter(user=user).first()
+    if device is None:  # removed between the password step and this one
+        request.session.pop(twofactor.SESSION_PENDING, None)
+        return redirect("users:login")
     period = settings.LOGIN_FAILURE_PERIOD
     if (
         settings.RATE_LIMITS_ENABLED
