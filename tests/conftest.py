@@ -51,3 +51,7 @@ def celery_eager():
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager = False
+
+
+# Fails a whole-suite run when a template is never rendered by a test (issue 3, guards).
+pytest_plugins = ["tests.template_coverage"]
