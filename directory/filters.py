@@ -26,6 +26,7 @@ from .models import EntryDecision, Phase, PhaseEntry, PhaseStatus
 PUBLIC_PHASE_STATUSES = [PhaseStatus.PUBLISHED, PhaseStatus.SUPERSEDED]
 
 Q_MAX_CHARS = 100
+LIVE_COUNT_KEY = "live-postings-count"
 
 
 class RegionField(forms.CharField):
@@ -150,7 +151,8 @@ class PostingFilter(django_filters.FilterSet):
         model = Posting
         fields = []
 
-    # The filters a "no results" page may suggest dropping, most restrictive first.
+    # The filters a "no results" page may suggest dropping. Never the region: a post in another
+    # city is no help to her.
     RELAXABLE = [
         "fits",
         "pay_min",
@@ -165,7 +167,6 @@ class PostingFilter(django_filters.FilterSet):
         "place",
         "sector",
         "phase",
-        "region",
     ]
 
     def filter_nothing(self, queryset, name, value):
@@ -185,7 +186,9 @@ class PostingFilter(django_filters.FilterSet):
     def filter_region(self, queryset, name, region):
         if region is None:
             return queryset
-        within = Region.objects.within(region).values("pk")
+        # The ids first: as a subquery PostgreSQL guesses one row and rescans the text index
+        # once per district (bench/search.py, docs/performance.md).
+        within = list(Region.objects.within(region).values_list("pk", flat=True))
         return queryset.filter(region_id__in=within)
 
     def filter_fits(self, queryset, name, mask):
@@ -215,10 +218,23 @@ class PostingFilter(django_filters.FilterSet):
 
     # -- for the page ---------------------------------------------------------------------------
 
+    def narrows(self):
+        """True when any valid filter narrows the results (sorting and the pay unit do not)."""
+        if not self.is_bound:
+            return False
+        self.form.is_valid()
+        data = self.form.cleaned_data
+        return any(
+            data.get(name) not in (None, "", False)
+            for name in self.filters
+            if name not in ("sort", "pay_unit")
+        )
+
     def active_filters(self):
         """Names of the filters that narrowed this search (valid and non-empty)."""
-        if not self.is_bound or not hasattr(self.form, "cleaned_data"):
+        if not self.is_bound:
             return []
+        self.form.is_valid()
         data = self.form.cleaned_data
         return [
             name
@@ -257,6 +273,9 @@ def live_postings():
 FILTER_LABELS = {name: f.label for name, f in PostingFilter.base_filters.items()}
 
 
+RELAX_CAP = 1000
+
+
 def relax_suggestion(filterset, data):
     """When nothing matched: the filter whose removal brings back the most posts, as
     (name, label, count, query string without it). One COUNT per active filter, only then.
@@ -266,7 +285,8 @@ def relax_suggestion(filterset, data):
         relaxed = data.copy()
         for key in (name, "page", "pay_unit") if name == "pay_min" else (name, "page"):
             relaxed.pop(key, None)
-        count = PostingFilter(relaxed, queryset=live_postings()).qs.count()
+        # Capped: "more than 1,000" is as good an answer as the exact figure, and far cheaper.
+        count = PostingFilter(relaxed, queryset=live_postings()).qs.order_by()[:RELAX_CAP].count()
         if count and (best is None or count > best[2]):
             best = (name, FILTER_LABELS[name], count, relaxed.urlencode())
     return best

@@ -1,5 +1,6 @@
 """Writes on the bureau side: multi-row changes, atomic, keyword-only."""
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -9,6 +10,7 @@ from employers import services as employer_services
 from employers.models import PostingStatus
 
 from . import digests
+from .filters import LIVE_COUNT_KEY
 from .models import EntryDecision, OutboxEvent, Phase, PhaseEntry, PhaseStatus
 
 OUTBOX_PHASE_PUBLISHED = "phase_published"
@@ -49,6 +51,7 @@ def phase_publish(*, phase, by=None, at=None):
     OutboxEvent.objects.create(kind=OUTBOX_PHASE_PUBLISHED, payload={"phase_id": phase.pk})
     # Relay at once after the commit; if the broker is down, the beat sweep relays it later.
     transaction.on_commit(digests.relay_soon)
+    transaction.on_commit(lambda: cache.delete(LIVE_COUNT_KEY))
     return phase
 
 

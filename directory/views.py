@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
@@ -12,13 +13,18 @@ from employers.quality import badges, meets_minimum_wage
 from momjobs.regions.models import MinimumWage
 
 from . import structured
-from .filters import PostingFilter, live_postings, relax_suggestion
+from .filters import LIVE_COUNT_KEY, PostingFilter, live_postings, relax_suggestion
 from .models import EntryDecision, Phase, PhaseEntry, PhaseStatus
 
 
 def job_list(request):
     search = PostingFilter(request.GET or None, queryset=live_postings())
-    page = Paginator(search.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(search.qs, settings.PAGE_SIZE)
+    if not search.narrows():
+        # Counting every live post costs far more than the page itself: the total is cached
+        # for a minute and dropped when a phase is published.
+        paginator.count = cache.get_or_set(LIVE_COUNT_KEY, paginator.count, 60)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -185,7 +185,10 @@ class PostingQuerySet(models.QuerySet):
         return self.filter(employer__memberships__user=user)
 
     def with_cards(self):
-        return self.select_related("employer", "region", "region__parent")
+        # Up to the province: full_name walks the parents (city, province).
+        return self.select_related("employer", "region__parent__parent").defer(
+            "search_text", "search_vector"
+        )
 
 
 def _number(value):

@@ -356,3 +356,24 @@ def test_posting_page_warns_plainly(client, catalog):
     Posting.objects.filter(pk=fair.pk).update(insurance="none")
     html = client.get(reverse("posting_detail", args=[fair.pk])).content.decode()
     assert "不缴纳社会保险" in html
+
+
+def test_unfiltered_total_is_cached_and_dropped_on_publish(
+    client, catalog, django_capture_on_commit_callbacks
+):
+    assert "共 5 个岗位" in client.get(reverse("job_list")).content.decode()
+    # A filtered search is always counted for real; sorting alone does not filter.
+    assert "共 2 个岗位" in client.get(reverse("job_list"), {"region": "370203"}).content.decode()
+    assert "共 5 个岗位" in client.get(reverse("job_list"), {"sort": "pay"}).content.decode()
+    extra = make_posting(make_employer(region_code="370202"), title="新的岗位")
+    phase = make_phase(make_bureau("370200", name="再一个人社局"), status=PhaseStatus.IN_REVIEW)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(phase, [extra])
+    assert "共 6 个岗位" in client.get(reverse("job_list")).content.decode()
+
+
+def test_region_search_uses_ids_not_a_subquery(catalog):
+    from directory.filters import PostingFilter, live_postings
+
+    sql = str(PostingFilter({"region": "370200"}, queryset=live_postings()).qs.query)
+    assert "regions_region" not in sql.split("WHERE", 1)[1]
