@@ -49,8 +49,9 @@ class RedisServer:
             time.sleep(0.05)
 
 
-def start_redis(timeout=10):
-    port = free_port()
+def start_redis(timeout=10, port=None):
+    """A real redis-server on 127.0.0.1 (a free port, or `port` to bring one back)."""
+    port = port or free_port()
     process = subprocess.Popen(
         [str(redis_server_binary()), "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
         stdout=subprocess.DEVNULL,

@@ -27,7 +27,7 @@ from directory.models import DeliveryStatus, DigestDelivery, Subscription
 from momjobs.celery import app
 from momjobs.regions.models import Region
 from tests.factories import make_bureau, make_employer, make_phase, make_posting, publish, region
-from tests.services import free_port, ping, redis_server_binary, start_redis
+from tests.services import free_port, start_redis
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,21 +76,6 @@ def sink():
 
 
 # -- the broker, the worker -----------------------------------------------------------------------
-
-
-def start_redis_on(port, timeout=10):
-    process = subprocess.Popen(
-        [str(redis_server_binary()), "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + timeout
-    while not ping(port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"redis-server did not start on port {port}")
-        time.sleep(0.02)
-    return process
 
 
 @pytest.fixture
@@ -312,7 +297,7 @@ def test_a_publish_while_redis_is_down_is_delivered_when_it_returns(start_worker
     phase = publish_phase()  # the outbox row is committed; relay_soon() only logs
     assert time.monotonic() - started < 15
     assert DigestDelivery.objects.count() == 0
-    process = start_redis_on(broker.port)
+    process = start_redis(port=broker.port).process
     try:
         wait_for(lambda: all_sent(phase, 30), 90, "digests after Redis returned", worker)
         time.sleep(2)
