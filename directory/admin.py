@@ -3,14 +3,18 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    AuditEntry,
     Bureau,
     BureauStaff,
     Catalog,
     DeliveryStatus,
     DigestDelivery,
+    ImportJob,
     OutboxEvent,
     Phase,
+    PhaseDocument,
     PhaseEntry,
+    Report,
     Subscription,
 )
 
@@ -108,3 +112,43 @@ class DigestDeliveryAdmin(admin.ModelAdmin):
 class OutboxEventAdmin(admin.ModelAdmin):
     list_display = ["kind", "created_at", "processed_at", "attempts"]
     list_filter = ["kind"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["posting", "reason", "status", "created_at", "handled_at"]
+    list_filter = ["status", "reason"]
+    raw_id_fields = ["posting", "reporter", "handled_by"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the log is written by the services and never edited."""
+
+    list_display = ["at", "actor_label", "action", "object_type", "object_label", "bureau"]
+    list_filter = ["action", "bureau"]
+    search_fields = ["actor_label", "object_label", "detail"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "bureau", "status", "rows_total", "created_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["phase", "uploaded_by"]
+    readonly_fields = ["errors", "summary"]
+
+
+@admin.register(PhaseDocument)
+class PhaseDocumentAdmin(admin.ModelAdmin):
+    list_display = ["phase", "kind", "rendered_at", "size"]
+    raw_id_fields = ["phase"]

@@ -20,6 +20,7 @@ from django.utils import timezone
 from employers import schedule as sched
 from employers.choices import Contract, EmployerKind, Insurance, PayUnit, Place, Sector, WorkForm
 from employers.models import (
+    DirectoryEvent,
     Employer,
     EmployerMembership,
     EmployerStatus,
@@ -231,6 +232,7 @@ def ensure_employer(
             ),
             EmployerStatusEvent(
                 employer=employer,
+                kind=DirectoryEvent.VERIFIED,
                 status=EmployerStatus.VERIFIED,
                 reason="营业执照与统一社会信用代码核验通过",
                 at=employer.status_changed_at,
@@ -241,6 +243,7 @@ def ensure_employer(
             events.append(
                 EmployerStatusEvent(
                     employer=employer,
+                    kind=DirectoryEvent.RECOGNISED,
                     status=EmployerStatus.VERIFIED,
                     reason="认定为2025年度“妈妈岗就业基地”",
                     at=employer.status_changed_at + timedelta(days=1),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from employers.choices import Contract, Insurance, Sector, WorkForm
 from employers.fields import WeekMaskField
+from momjobs.storage import private_storage
 
 # ---------------------------------------------------------------------------------------------
 # Bureaus
@@ -335,3 +336,193 @@ class OutboxEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.pk}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports from the public, the audit log, spreadsheet imports and rendered phase documents
+
+
+class ReportReason(models.TextChoices):
+    DISCRIMINATION = "discrimination", _("歧视性要求（性别、婚育、年龄等）")
+    FEES = "fees", _("收取押金、培训费或其他费用")
+    MISLEADING = "misleading", _("薪酬或工作时间与实际不符")
+    FILLED = "filled", _("岗位已招满或不存在")
+    OVERTIME = "overtime", _("强制加班或不守约定时间")
+    FRAUD = "fraud", _("疑似诈骗")
+    OTHER = "other", _("其他")
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    DISMISSED = "dismissed", _("已核实，无需处理")
+    ACTED = "acted", _("已处理")
+
+
+class ReportQuerySet(models.QuerySet):
+    def for_staff(self, user):
+        from .access import staff_jurisdictions_q
+
+        return self.filter(staff_jurisdictions_q(user, "posting__region__path"))
+
+    def open(self):
+        return self.filter(status=ReportStatus.OPEN)
+
+
+class Report(models.Model):
+    """Anyone may report a posting; the report lands in the queue of the bureaus covering it."""
+
+    posting = models.ForeignKey(
+        "employers.Posting", on_delete=models.CASCADE, related_name="reports"
+    )
+    reason = models.CharField(_("举报原因"), max_length=20, choices=ReportReason.choices)
+    details = models.TextField(_("具体情况"), max_length=2000, blank=True)
+    # Personal data: optional, shown only to the bureau handling the report, erased on handling
+    # plus the retention period (see the privacy notice).
+    contact = models.CharField(_("联系方式（选填）"), max_length=100, blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("举报时间"), default=timezone.now)
+    status = models.CharField(
+        _("处理状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    resolution = models.CharField(_("处理说明"), max_length=500, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("岗位举报")
+        verbose_name_plural = _("岗位举报")
+        indexes = [models.Index(fields=["status", "created_at"], name="report_status_created")]
+
+    def __str__(self):
+        return f"{self.posting_id} {self.get_reason_display()}"
+
+
+class AuditAction(models.TextChoices):
+    EMPLOYER_VERIFY = "employer_verify", _("核验单位")
+    EMPLOYER_REJECT = "employer_reject", _("单位未通过核验")
+    EMPLOYER_REMOVE = "employer_remove", _("移出名录")
+    EMPLOYER_RECOGNISE = "employer_recognise", _("认定称号")
+    PHASE_CREATE = "phase_create", _("新建批次")
+    PHASE_CALL = "phase_call", _("发布征集")
+    PHASE_PUBLISH = "phase_publish", _("发布批次")
+    ENTRY_APPROVE = "entry_approve", _("审核通过")
+    ENTRY_REJECT = "entry_reject", _("审核不通过")
+    ENTRY_CHANGES = "entry_changes", _("退回修改")
+    REVISION_APPROVE = "revision_approve", _("通过岗位修改")
+    REVISION_REJECT = "revision_reject", _("驳回岗位修改")
+    POSTING_TAKE_DOWN = "posting_take_down", _("下架岗位")
+    POSTING_EDIT = "posting_edit", _("修改岗位")
+    REPORT_HANDLE = "report_handle", _("处理举报")
+    IMPORT = "import", _("导入表格")
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def for_staff(self, user):
+        return self.filter(bureau__in=Bureau.objects.for_user(user))
+
+
+class AuditEntry(models.Model):
+    """One staff action: who, when, what, on which object. Written in the action's transaction;
+    never edited (the admin shows it read-only)."""
+
+    bureau = models.ForeignKey(
+        Bureau, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Kept when the account is deleted, so the log still says who it was.
+    actor_label = models.CharField(_("操作人"), max_length=200, blank=True)
+    action = models.CharField(_("操作"), max_length=30, choices=AuditAction.choices)
+    object_type = models.CharField(_("对象类型"), max_length=40)
+    object_id = models.CharField(_("对象编号"), max_length=40, blank=True)
+    object_label = models.CharField(_("对象"), max_length=200, blank=True)
+    detail = models.CharField(_("说明"), max_length=500, blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("操作记录")
+        verbose_name_plural = _("操作记录")
+        indexes = [models.Index(fields=["bureau", "-at"], name="audit_bureau_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("正在检查")
+    FAILED = "failed", _("有错误，未导入")
+    DONE = "done", _("已导入")
+
+
+class ImportJob(models.Model):
+    """A bureau's spreadsheet, checked and saved by a Celery task: all rows or none."""
+
+    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, related_name="imports")
+    catalog = models.ForeignKey(Catalog, on_delete=models.PROTECT, related_name="imports")
+    # The phase the rows went into (created by the import), once it succeeded.
+    phase = models.ForeignKey(
+        Phase, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports"
+    )
+    phase_title = models.CharField(_("批次标题"), max_length=120)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file = models.FileField(storage=private_storage, upload_to="imports/")
+    original_name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    # [{"row": 5, "column": "薪资待遇", "message": "..."}]; a file-level error has no row.
+    errors = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("表格导入")
+        verbose_name_plural = _("表格导入")
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+
+class PhaseDocumentKind(models.TextChoices):
+    PDF = "pdf", _("PDF（A4 打印版）")
+    XLSX = "xlsx", _("Excel 表格")
+
+
+class PhaseDocument(models.Model):
+    """A published phase rendered once (PDF with QR codes, XLSX) for job fairs and downloads."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=8, choices=PhaseDocumentKind.choices)
+    file = models.FileField(storage=private_storage, upload_to="phases/")
+    rendered_at = models.DateTimeField(default=timezone.now)
+    size = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("批次文件")
+        verbose_name_plural = _("批次文件")
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "kind"], name="phase_document_once")
+        ]
+
+    def __str__(self):
+        return f"{self.phase} {self.kind}"

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from employers import services as employer_services
 from employers.models import PostingStatus
 
-from . import digests
+from . import audit, digests
 from .filters import LIVE_COUNT_KEY
-from .models import EntryDecision, OutboxEvent, Phase, PhaseEntry, PhaseStatus
+from .models import AuditAction, EntryDecision, OutboxEvent, Phase, PhaseEntry, PhaseStatus
 
 OUTBOX_PHASE_PUBLISHED = "phase_published"
 
@@ -49,6 +49,13 @@ def phase_publish(*, phase, by=None, at=None):
     phase.published_by = by
     phase.save(update_fields=["status", "published_at", "published_by"])
     OutboxEvent.objects.create(kind=OUTBOX_PHASE_PUBLISHED, payload={"phase_id": phase.pk})
+    audit.record(
+        actor=by,
+        action=AuditAction.PHASE_PUBLISH,
+        obj=phase,
+        bureau=phase.catalog.bureau,
+        detail=str(len(entries)),
+    )
     # Relay at once after the commit; if the broker is down, the beat sweep relays it later.
     transaction.on_commit(digests.relay_soon)
     transaction.on_commit(lambda: cache.delete(LIVE_COUNT_KEY))
@@ -73,6 +80,19 @@ def entry_decide(*, entry, decision, by=None, reason=""):
     }.get(decision)
     if status:
         employer_services.postings_set_status(postings=[entry.posting], status=status)
+    action = {
+        EntryDecision.APPROVED: AuditAction.ENTRY_APPROVE,
+        EntryDecision.REJECTED: AuditAction.ENTRY_REJECT,
+        EntryDecision.CHANGES_REQUESTED: AuditAction.ENTRY_CHANGES,
+    }.get(decision)
+    if action and by is not None:
+        audit.record(
+            actor=by,
+            action=action,
+            obj=entry.posting,
+            bureau=entry.phase.catalog.bureau,
+            detail=reason,
+        )
     return entry
 
 
@@ -126,9 +146,17 @@ def employer_decide(*, employer, by, status, reason=""):
 
     if not any(b.covers(employer.region) for b in Bureau.objects.for_user(by)):
         raise PermissionDenied
-    return employers_services.employer_set_status(
+    employer = employers_services.employer_set_status(
         employer=employer, status=status, by=by, reason=reason
     )
+    action = {
+        "verified": AuditAction.EMPLOYER_VERIFY,
+        "rejected": AuditAction.EMPLOYER_REJECT,
+        "removed": AuditAction.EMPLOYER_REMOVE,
+    }.get(status)
+    if action:
+        audit.record(actor=by, action=action, obj=employer, region=employer.region, detail=reason)
+    return employer
 
 
 def submission_filer_for(phase_id):
@@ -143,7 +171,9 @@ def submission_filer_for(phase_id):
 @transaction.atomic
 def phase_create(*, catalog, title, by):
     number = (catalog.phases.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    return Phase.objects.create(catalog=catalog, number=number, title=title)
+    phase = Phase.objects.create(catalog=catalog, number=number, title=title)
+    audit.record(actor=by, action=AuditAction.PHASE_CREATE, obj=phase, bureau=catalog.bureau)
+    return phase
 
 
 @transaction.atomic
@@ -154,6 +184,14 @@ def phase_open_call(*, phase, by):
     phase.status = PhaseStatus.OPEN
     phase.opened_at = phase.opened_at or timezone.now()
     phase.save()
+    deadline = f"{phase.submission_deadline:%Y-%m-%d %H:%M}" if phase.submission_deadline else ""
+    audit.record(
+        actor=by,
+        action=AuditAction.PHASE_CALL,
+        obj=phase,
+        bureau=phase.catalog.bureau,
+        detail=deadline,
+    )
     return phase
 
 
@@ -178,4 +216,29 @@ def posting_take_down(*, posting, by, reason):
 
     if not any(b.covers(posting.region) for b in Bureau.objects.for_user(by)):
         raise PermissionDenied
-    return employers_services.posting_take_down(posting=posting, by=by, reason=reason)
+    posting = employers_services.posting_take_down(posting=posting, by=by, reason=reason)
+    audit.record(
+        actor=by,
+        action=AuditAction.POSTING_TAKE_DOWN,
+        obj=posting,
+        region=posting.region,
+        detail=reason,
+    )
+    return posting
+
+
+@transaction.atomic
+def revision_decide(*, revision, approve, by, reason=""):
+    """Approve or refuse an employer's change to a live posting (the view has checked the
+    officer's jurisdiction); logged."""
+    revision = employer_services.revision_decide(
+        revision=revision, approve=approve, by=by, reason=reason
+    )
+    audit.record(
+        actor=by,
+        action=AuditAction.REVISION_APPROVE if approve else AuditAction.REVISION_REJECT,
+        obj=revision.posting,
+        region=revision.posting.region,
+        detail=reason,
+    )
+    return revision

@@ -11,4 +11,8 @@ urlpatterns = [
     path("employers/<int:pk>/decide/", views.employer_decide, name="employer_decide"),
     # Phases, review and publishing (directory/urls_review.py).
     path("", include("directory.urls_review")),
+    # Spreadsheet imports, the reports queue, the dashboard and the audit log.
+    path("", include("directory.urls_import")),
+    path("", include("directory.urls_reports_bureau")),
+    path("", include("directory.urls_dashboard")),
 ]

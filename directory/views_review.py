@@ -231,7 +231,7 @@ def revision_decide(request, pk):
     approve = request.POST.get("approve") == "1"
     if form.is_valid():
         try:
-            employer_services.revision_decide(
+            services.revision_decide(
                 revision=revision,
                 approve=approve,
                 by=request.user,

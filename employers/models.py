@@ -105,10 +105,22 @@ class Employer(models.Model):
         return self.status == EmployerStatus.VERIFIED
 
 
+class DirectoryEvent(models.TextChoices):
+    LISTED = "listed", _("登记入录")
+    VERIFIED = "verified", _("核验通过")
+    REJECTED = "rejected", _("未通过核验")
+    RECOGNISED = "recognised", _("获得认定")
+    REMOVED = "removed", _("移出名录")
+
+
 class EmployerStatusEvent(models.Model):
     """The directory history: listed, verified, recognised, removed, with dates and reasons."""
 
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="status_events")
+    # What happened (shown in the public directory); `status` is the employer's status after it.
+    kind = models.CharField(
+        _("事项"), max_length=12, choices=DirectoryEvent.choices, default=DirectoryEvent.LISTED
+    )
     status = models.CharField(_("状态"), max_length=10, choices=EmployerStatus.choices)
     reason = models.CharField(_("说明"), max_length=300, blank=True)
     at = models.DateTimeField(_("时间"), default=timezone.now)

@@ -15,6 +15,7 @@ from .models import (
     Application,
     ApplicationEvent,
     ApplicationStatus,
+    DirectoryEvent,
     Employer,
     EmployerInvitation,
     EmployerMembership,
@@ -125,7 +126,14 @@ def employer_set_status(*, employer, status, by, reason=""):
     employer.status_reason = reason
     employer.status_changed_at = timezone.now()
     employer.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
-    EmployerStatusEvent.objects.create(employer=employer, status=status, reason=reason, by=by)
+    kind = {
+        EmployerStatus.VERIFIED: DirectoryEvent.VERIFIED,
+        EmployerStatus.REJECTED: DirectoryEvent.REJECTED,
+        EmployerStatus.REMOVED: DirectoryEvent.REMOVED,
+    }.get(status, DirectoryEvent.LISTED)
+    EmployerStatusEvent.objects.create(
+        employer=employer, kind=kind, status=status, reason=reason, by=by
+    )
     _tell_staff(
         employer,
         "employer_status",
@@ -146,7 +154,11 @@ def employer_recognise(*, employer, by, title, year):
     employer.recognised_year = year
     employer.save(update_fields=["recognition", "recognised_year", "updated_at"])
     EmployerStatusEvent.objects.create(
-        employer=employer, status=employer.status, reason=f"{title} {year}", by=by
+        employer=employer,
+        kind=DirectoryEvent.RECOGNISED,
+        status=employer.status,
+        reason=f"{title} {year}",
+        by=by,
     )
     return employer
 

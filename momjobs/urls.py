@@ -18,6 +18,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The API is not language-prefixed: it returns codes, not labels.
     path("api/v1/", include("directory.api_urls")),
+    # The sitemap (and anything else that must not carry a language prefix).
+    path("", include("directory.urls_root")),
 ]
 
 # Chinese at the root, English under /en/.

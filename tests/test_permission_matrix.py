@@ -21,7 +21,7 @@ view, CSRF has its own tests.
 """
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,11 +38,24 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from directory.models import DigestDelivery, EntryDecision, PhaseStatus, Subscription
+from directory import audit
+from directory.models import (
+    AuditAction,
+    DigestDelivery,
+    EntryDecision,
+    ImportJob,
+    PhaseDocument,
+    PhaseDocumentKind,
+    PhaseStatus,
+    Report,
+    ReportReason,
+    Subscription,
+)
 from employers.models import Application, PostingRevision, PostingStatus
 from momjobs.regions.models import MinimumWage
 from momjobs.users import twofactor
 from momjobs.users.models import Role, TOTPDevice
+from tests import matrix_parts
 from tests.factories import (
     add_entry,
     make_employer,
@@ -53,65 +66,27 @@ from tests.factories import (
     region,
 )
 from tests.helpers import force_login_verified, give_device
-
-pytestmark = pytest.mark.django_db
-
-PERSONAS = (
-    "anon",
-    "seeker_a",
-    "seeker_b",
-    "employer_a",
-    "employer_b",
-    "bureau_in",
-    "bureau_out",
-    "admin",
-    "bureau_no2fa",
+from tests.matrix_base import (  # noqa: F401 - the names the rows below use
+    APPLICATIONS,
+    DASH,
+    EDIT,
+    HOME,
+    LOGIN,
+    PERSONAS,
+    PHASES,
+    PREVIEW,
+    PROFILE,
+    RESET_FORM,
+    RESET_SENT,
+    REVIEW,
+    REVISIONS,
+    SETUP,
+    SUB_FORM,
+    Redirect,
+    Row,
 )
 
-
-@dataclass(frozen=True)
-class Redirect:
-    """A 302 whose Location resolves (language prefix and query dropped) to the view `to`."""
-
-    to: str
-    status: int = 302
-
-    def __str__(self):
-        return f"302→{self.to}"
-
-
-LOGIN = Redirect("users:login")
-SETUP = Redirect("users:two_factor_setup")
-DASH = Redirect("users:dashboard")
-HOME = Redirect("home")
-RESET_SENT = Redirect("users:password_reset_done")
-RESET_FORM = Redirect("users:password_reset_confirm")  # the token moved into the session
-PREVIEW = Redirect("employers:posting_preview")
-EDIT = Redirect("employers:posting_edit")
-REVIEW = Redirect("bureau:phase_review")
-PROFILE = Redirect("users:profile")
-APPLICATIONS = Redirect("seeker:applications")
-SUB_FORM = Redirect("subscribe:form")
-PHASES = Redirect("bureau:phase_list")
-REVISIONS = Redirect("bureau:revision_list")
-
-
-@dataclass(frozen=True)
-class Row:
-    method: str
-    # One expectation per column of PERSONAS, in that order.
-    expect: tuple
-    # A name from CASES: which object/session state the URL is built for.
-    case: str = "plain"
-    # POST data, or a function of the world returning it (for ids).
-    data: object = field(default_factory=dict)
-    # Only for real app bugs reported in docs/testing-matrix.md: xfail(strict=True) as long as
-    # every mismatch is the status the bug gives (`bug_gives`); anything else fails.
-    bug: str = ""
-    bug_gives: int = 500
-
-    def __post_init__(self):
-        assert len(self.expect) == len(PERSONAS), f"{self}: one expectation per persona"
+pytestmark = pytest.mark.django_db
 
 
 # fmt: off
@@ -743,6 +718,13 @@ CASES = {
 }
 SEARCH_QUERY = "?q=帮厨&region=370200&sector=catering&sort=newest"
 
+# Rows and cases of the per-feature modules (tests/matrix_parts/).
+for _part in matrix_parts.PARTS:
+    assert not (_part.MATRIX.keys() & MATRIX.keys()), f"{_part.__name__} repeats a route"
+    assert not (_part.CASES.keys() & CASES.keys()), f"{_part.__name__} repeats a case"
+    MATRIX.update(_part.MATRIX)
+    CASES.update(_part.CASES)
+
 
 def build(world, route, case, client):
     """The URL of `route` for `case`; may also prepare the client's session."""
@@ -920,6 +902,16 @@ def admin_world(world):
         subscription=subscription, phase=world.objects["published_phase"], message_id="<m@x>"
     )
     Group.objects.create(name="editors")
+    live, phase = world.objects["live_posting"], world.objects["published_phase"]
+    Report.objects.create(posting=live, reason=ReportReason.FEES)
+    audit.record(actor=world.personas.bureau_inside, action=AuditAction.PHASE_PUBLISH, obj=phase)
+    ImportJob.objects.create(
+        bureau=world.personas.qingdao,
+        catalog=phase.catalog,
+        phase_title="第三批",
+        original_name="岗位.xlsx",
+    )
+    PhaseDocument.objects.create(phase=phase, kind=PhaseDocumentKind.PDF, file="phases/x.pdf")
     if not MinimumWage.objects.exists():
         MinimumWage.objects.create(
             region=region("370200"), hourly="23.00", effective_from=timezone.localdate()
@@ -971,7 +963,12 @@ def _admin_expected(persona, kind, model_key):
         return ADMIN_OUTSIDER_SPECIAL.get(kind, ADMIN_OUTSIDER)
     if kind == "object_redirect":
         return Redirect(f"admin:{model_key}_change")
+    if model_key in READ_ONLY_ADMIN and kind in ("add", "delete"):
+        return 403  # the audit log is never written or erased by hand
     return ADMIN_EXPECTED[kind]
+
+
+READ_ONLY_ADMIN = {"directory_auditentry"}
 
 
 @pytest.mark.parametrize("persona", ADMIN_PERSONAS)
