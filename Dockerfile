@@ -14,13 +14,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# gettext only while compiling translations, removed in the same layer.
+# gettext only while compiling translations, removed in the same layer; Pango stays (WeasyPrint
+# renders the phase PDFs with it, docs/exports.md).
 COPY requirements/base.txt requirements/base.txt
 RUN pip install -r requirements/base.txt
 
 COPY . .
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext \
+    && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 \
     && if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
          SECRET_KEY=build-only python manage.py compilemessages --ignore=.venv --ignore=.data; fi \
     && apt-get purge -y --auto-remove gettext \

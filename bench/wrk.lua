@@ -1,9 +1,13 @@
 -- wrk script for bench/search.py: each request takes the next path from the file named by
--- $BENCH_URLS (one path per line), cycling; each wrk thread starts at a different point.
+-- $BENCH_URLS (one path per line). The $BENCH_THREADS threads interleave (thread t takes paths
+-- t, t + n, t + 2n, ...), so no path is requested twice before the whole list has been: a cold
+-- run with a list longer than its requests never repeats a search. After the end of the list a
+-- thread starts again from its beginning.
 -- done() prints one machine-readable line with exact percentiles (microseconds).
 
 local paths = {}
 local index = 0
+local step = 1
 local started = 0
 
 function setup(thread)
@@ -17,12 +21,13 @@ function init(args)
       paths[#paths + 1] = line
     end
   end
-  index = ((thread_number or 0) * 7919) % #paths
+  step = tonumber(os.getenv("BENCH_THREADS") or "1")
+  index = (thread_number or 0) - step  -- 0-based; the first request adds one step
 end
 
 function request()
-  index = index % #paths + 1
-  return wrk.format("GET", paths[index])
+  index = (index + step) % #paths
+  return wrk.format("GET", paths[index + 1])
 end
 
 function done(summary, latency, requests)

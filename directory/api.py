@@ -10,6 +10,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from employers.models import Posting
+
+from . import search_cache
 from .filters import PostingFilter, live_postings
 from .models import EntryDecision, Phase
 
@@ -98,14 +101,17 @@ def _paginated(request, queryset, serialise, extra=None):
 
 
 @require_GET
+@search_cache.cached_page(variant=lambda request: "")
 def postings(request):
-    search = PostingFilter(request.GET or None, queryset=live_postings())
+    search = PostingFilter(request.GET or None, queryset=Posting.objects.live())
     errors = (
         {name: [str(e) for e in errs] for name, errs in search.form.errors.items()}
         if search.is_bound
         else {}
     )
-    return _paginated(request, search.qs, posting_json, {"errors": errors} if errors else None)
+    # The same cached results as /jobs/; the JSON needs no phase lines.
+    results = search_cache.SearchResults(search, cards=Posting.objects.live().with_cards())
+    return _paginated(request, results, posting_json, {"errors": errors} if errors else None)
 
 
 @require_GET

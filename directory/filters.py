@@ -4,21 +4,28 @@ Every parameter is a GET parameter, so a search is a link a mother can share. A 
 parameter gives that field an error message and is ignored; the other filters still apply.
 """
 
+import time
 from decimal import Decimal
 
 import django_filters
 from django import forms
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import F, Prefetch
+from django.db import connection
+from django.db.models import BooleanField, F, Func, Prefetch
+from django.forms.utils import flatatt
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from employers import schedule as sched
 from employers.choices import Contract, Insurance, PayUnit, Place, Sector, WorkForm
 from employers.models import Posting
 from employers.text import query_words
+from momjobs import search_version
 from momjobs.regions.models import Region
 
 from .models import EntryDecision, Phase, PhaseEntry, PhaseStatus
@@ -26,7 +33,28 @@ from .models import EntryDecision, Phase, PhaseEntry, PhaseStatus
 PUBLIC_PHASE_STATUSES = [PhaseStatus.PUBLISHED, PhaseStatus.SUPERSEDED]
 
 Q_MAX_CHARS = 100
-LIVE_COUNT_KEY = "live-postings-count"
+
+
+class Select(forms.Select):
+    """Django's Select written out in Python. The template renders two sub-templates per
+    option: a third of the search form's time (docs/performance.md)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        if any(group for group, _choices, _index in widget["optgroups"]):
+            return super().render(name, value, attrs, renderer)
+        options = format_html_join(
+            "",
+            '\n  <option value="{}"{}>{}</option>',
+            (
+                (option["value"], flatatt(option["attrs"]), option["label"])
+                for _group, choices, _index in widget["optgroups"]
+                for option in choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}\n</select>', name, flatatt(widget["attrs"]), options
+        )
 
 
 class RegionField(forms.CharField):
@@ -90,11 +118,11 @@ class PostingFilter(django_filters.FilterSet):
         method="filter_region",
         help_text=_("6位行政区划代码，例如 370200（青岛市，含下辖各区县）。"),
     )
-    sector = django_filters.ChoiceFilter(label=_("行业"), choices=Sector.choices)
+    sector = django_filters.ChoiceFilter(widget=Select, label=_("行业"), choices=Sector.choices)
     form = django_filters.ChoiceFilter(
-        label=_("用工形式"), field_name="work_form", choices=WorkForm.choices
+        widget=Select, label=_("用工形式"), field_name="work_form", choices=WorkForm.choices
     )
-    place = django_filters.ChoiceFilter(label=_("工作方式"), choices=Place.choices)
+    place = django_filters.ChoiceFilter(widget=Select, label=_("工作方式"), choices=Place.choices)
     fits = FitsFilter(
         label=_("我的空闲时间"),
         method="filter_fits",
@@ -109,6 +137,7 @@ class PostingFilter(django_filters.FilterSet):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1000000"))],
     )
     pay_unit = django_filters.ChoiceFilter(
+        widget=Select,
         label=_("薪酬单位"),
         choices=[
             (PayUnit.HOUR, PayUnit.HOUR.label),
@@ -118,8 +147,12 @@ class PostingFilter(django_filters.FilterSet):
         method="filter_nothing",
         empty_label=None,
     )
-    contract = django_filters.ChoiceFilter(label=_("合同形式"), choices=Contract.choices)
-    insurance = django_filters.ChoiceFilter(label=_("社会保险"), choices=Insurance.choices)
+    contract = django_filters.ChoiceFilter(
+        widget=Select, label=_("合同形式"), choices=Contract.choices
+    )
+    insurance = django_filters.ChoiceFilter(
+        widget=Select, label=_("社会保险"), choices=Insurance.choices
+    )
     school_run = django_filters.BooleanFilter(
         label=_("可接送孩子"), widget=forms.CheckboxInput, method=_truthy_only
     )
@@ -138,13 +171,16 @@ class PostingFilter(django_filters.FilterSet):
         widget=forms.CheckboxInput,
         method=_truthy_only,
     )
-    phase = django_filters.ModelChoiceFilter(
-        label=_("目录批次"),
-        queryset=Phase.objects.published().order_by("-published_at"),
-        method="filter_phase",
+    # Choices: the published phases (phase_choices).
+    phase = django_filters.ChoiceFilter(
+        widget=Select, label=_("目录批次"), choices=[], method="filter_phase"
     )
     sort = django_filters.ChoiceFilter(
-        label=_("排序"), choices=SortChoices.choices, method="filter_nothing", empty_label=None
+        widget=Select,
+        label=_("排序"),
+        choices=SortChoices.choices,
+        method="filter_nothing",
+        empty_label=None,
     )
 
     class Meta:
@@ -169,6 +205,27 @@ class PostingFilter(django_filters.FilterSet):
         "phase",
     ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read when the field first needs them, once (it asks twice: to validate, to render).
+        self.filters["phase"].extra["choices"] = lambda: self.phase_choices
+
+    @cached_property
+    def version(self):
+        """What seekers can find, as of this search (momjobs/search_version.py)."""
+        return search_version.current()
+
+    @cached_property
+    def phase_choices(self):
+        """The published phases, newest first: read from the database once per change."""
+        return cache.get_or_set(
+            f"search:phase-choices:{self.version}",
+            lambda: list(
+                Phase.objects.published().order_by("-published_at").values_list("pk", "title")
+            ),
+            60 * 60,
+        )
+
     def filter_nothing(self, queryset, name, value):
         return queryset
 
@@ -180,16 +237,17 @@ class PostingFilter(django_filters.FilterSet):
         for word in words:
             part = SearchQuery(word, config="simple", search_type="plain")
             query = part if query is None else query & part
-        self.search_query = query
-        return queryset.filter(search_vector=query)
+        self.search_query, self.search_words = query, words
+        # The condition itself is added by filter_queryset, which knows the region too.
+        return queryset
 
     def filter_region(self, queryset, name, region):
         if region is None:
             return queryset
         # The ids first: as a subquery PostgreSQL guesses one row and rescans the text index
         # once per district (bench/search.py, docs/performance.md).
-        within = list(Region.objects.within(region).values_list("pk", flat=True))
-        return queryset.filter(region_id__in=within)
+        self.region_ids = list(Region.objects.within(region).values_list("pk", flat=True))
+        return queryset.filter(region_id__in=self.region_ids)
 
     def filter_fits(self, queryset, name, mask):
         return queryset if mask is None else queryset.fitting(mask)
@@ -200,14 +258,16 @@ class PostingFilter(django_filters.FilterSet):
         return queryset.filter(hourly_min__gte=hourly_equivalent(value, self.form.cleaned_data))
 
     def filter_phase(self, queryset, name, phase):
-        if phase is None:
+        if not phase:
             return queryset
-        return queryset.filter(phase_entries__phase=phase, phase_entries__decision="approved")
+        return queryset.filter(phase_entries__phase_id=phase, phase_entries__decision="approved")
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         sort = self.form.cleaned_data.get("sort") or ""
         query = getattr(self, "search_query", None)
+        if query is not None:
+            queryset = self._matching_words(queryset, query)
         if query is not None and sort in ("", SortChoices.RELEVANCE):
             return queryset.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
                 "-rank", "-published_at", "-id"
@@ -216,19 +276,19 @@ class PostingFilter(django_filters.FilterSet):
             return queryset.order_by(F("hourly_min").desc(nulls_last=True), "-published_at", "-id")
         return queryset.order_by("-published_at", "-id")
 
-    # -- for the page ---------------------------------------------------------------------------
+    def _matching_words(self, queryset, query):
+        region_ids = getattr(self, "region_ids", None)
+        if region_ids and column_stats().region_first(self.search_words, region_ids):
+            # The same test as `search_vector @@ query`, in a form the text index cannot serve,
+            # so PostgreSQL reads the region's posts and tests each (see column_stats).
+            return queryset.alias(
+                words_match=Func(
+                    F("search_vector"), query, function="ts_match_vq", output_field=BooleanField()
+                )
+            ).filter(words_match=True)
+        return queryset.filter(search_vector=query)
 
-    def narrows(self):
-        """True when any valid filter narrows the results (sorting and the pay unit do not)."""
-        if not self.is_bound:
-            return False
-        self.form.is_valid()
-        data = self.form.cleaned_data
-        return any(
-            data.get(name) not in (None, "", False)
-            for name in self.filters
-            if name not in ("sort", "pay_unit")
-        )
+    # -- for the page ---------------------------------------------------------------------------
 
     def active_filters(self):
         """Names of the filters that narrowed this search (valid and non-empty)."""
@@ -273,20 +333,85 @@ def live_postings():
 FILTER_LABELS = {name: f.label for name, f in PostingFilter.base_filters.items()}
 
 
-RELAX_CAP = 1000
+class ColumnStats:
+    """How common a word is among all posts, and what share of them a region holds, from the
+    statistics PostgreSQL keeps for its own planner (pg_stats, refreshed by ANALYZE).
+
+    Why: PostgreSQL's cost model underrates reading a very common word from the text index.
+    For 服务 (in half of the posts of the benchmark's million) it builds a 500,000-row bitmap to
+    intersect with a city's two thousand posts: 300 ms, where reading the city's posts and
+    testing each takes 20 ms. Testing the region's rows wins when the rarest word of the search
+    is in REGION_FIRST_RATIO times more posts than the region holds (measured:
+    docs/performance.md). Without statistics (a fresh or small database) the index is used.
+    """
+
+    REGION_FIRST_RATIO = 15
+    MAX_AGE = 600  # seconds; ANALYZE does not run often either
+
+    def __init__(self):
+        self.words, self.regions, self.other_region = {}, {}, None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT attname, most_common_elems::text::text[], most_common_elem_freqs, "
+                "most_common_vals::text::text[], most_common_freqs, n_distinct, reltuples "
+                "FROM pg_stats JOIN pg_class ON relname = tablename "
+                "WHERE tablename = %s AND attname IN ('search_vector', 'region_id')",
+                [Posting._meta.db_table],
+            )
+            for name, elems, elem_freqs, vals, freqs, distinct, rows in cursor.fetchall():
+                if name == "search_vector" and elems:
+                    self.words = dict(zip(elems, elem_freqs, strict=False))
+                elif name == "region_id" and vals:
+                    self.regions = {int(v): f for v, f in zip(vals, freqs, strict=True)}
+                    # As the planner reckons: the rows the common values leave, shared equally
+                    # by the other values (n_distinct < 0 is a share of the rows).
+                    distinct = distinct if distinct >= 0 else -distinct * rows
+                    others = distinct - len(vals)
+                    self.other_region = max(0.0, 1 - sum(freqs)) / others if others >= 1 else 0.0
+        self.taken = time.monotonic()
+
+    def region_first(self, words, region_ids):
+        if not self.words or self.other_region is None:
+            return False
+        # A word the statistics do not list is rarer than every word they list.
+        word = min(self.words.get(w, 0.0) for w in words)
+        region = sum(self.regions.get(pk, self.other_region) for pk in region_ids)
+        return word > self.REGION_FIRST_RATIO * region
+
+
+_column_stats = None
+
+
+def column_stats():
+    global _column_stats
+    if _column_stats is None or time.monotonic() - _column_stats.taken > ColumnStats.MAX_AGE:
+        _column_stats = ColumnStats()
+    return _column_stats
+
+
+# Enough to say "more than 100": counting up to 1,000 took three times as long (the keyword
+# dropped, a whole city's posts read; docs/performance.md).
+RELAX_CAP = 100
 
 
 def relax_suggestion(filterset, data):
-    """When nothing matched: the filter whose removal brings back the most posts, as
-    (name, label, count, query string without it). One COUNT per active filter, only then.
+    """When nothing matched: the filter whose removal brings back the most posts, as a dict
+    (label, count, more: the count is a floor, query: the query string without it). One capped
+    COUNT per active filter, only then.
     """
     best = None
     for name in filterset.active_filters():
         relaxed = data.copy()
         for key in (name, "page", "pay_unit") if name == "pay_min" else (name, "page"):
             relaxed.pop(key, None)
-        # Capped: "more than 1,000" is as good an answer as the exact figure, and far cheaper.
-        count = PostingFilter(relaxed, queryset=live_postings()).qs.order_by()[:RELAX_CAP].count()
-        if count and (best is None or count > best[2]):
-            best = (name, FILTER_LABELS[name], count, relaxed.urlencode())
+        matches = PostingFilter(relaxed, queryset=Posting.objects.live()).qs
+        count = matches.order_by().values("pk")[:RELAX_CAP].count()
+        if count and (best is None or count > best["count"]):
+            best = {
+                "name": name,
+                "label": FILTER_LABELS[name],
+                "count": count,
+                "more": count >= RELAX_CAP,
+                "query": relaxed.urlencode(),
+            }
     return best

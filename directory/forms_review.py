@@ -10,6 +10,15 @@ from .models import EntryDecision, Phase
 class PhaseForm(forms.Form):
     catalog = forms.ModelChoiceField(label=_("岗位目录"), queryset=None, empty_label=None)
     title = forms.CharField(label=_("批次标题"), max_length=120)
+    carry_over = forms.BooleanField(
+        label=_("延续当前批次中仍在招聘的岗位"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "勾选后，当前已发布批次中仍在招聘的岗位全部带入新批次（视为已审核通过），"
+            "可在新批次的审核页面逐个取消。未延续的岗位在新批次发布时结束招聘。"
+        ),
+    )
 
     def __init__(self, *args, catalogs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,3 +77,18 @@ class ReasonForm(forms.Form):
     def __init__(self, *args, required=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = required
+
+
+class CarryForm(forms.Form):
+    """Which still-open postings of the current published phase carry over (all ticked until
+    the officer has chosen)."""
+
+    postings = forms.TypedMultipleChoiceField(
+        label=_("延续的岗位"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["postings"].choices = [
+            (e.posting_id, f"{e.posting.title} · {e.posting.employer.name}") for e in candidates
+        ]

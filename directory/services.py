@@ -1,16 +1,15 @@
 """Writes on the bureau side: multi-row changes, atomic, keyword-only."""
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from employers import services as employer_services
-from employers.models import PostingStatus
+from employers.models import Posting, PostingStatus
+from momjobs import emails, search_version
 
-from . import audit, digests
-from .filters import LIVE_COUNT_KEY
+from . import audit, digests, phase_changes
 from .models import AuditAction, EntryDecision, OutboxEvent, Phase, PhaseEntry, PhaseStatus
 
 OUTBOX_PHASE_PUBLISHED = "phase_published"
@@ -30,17 +29,22 @@ def phase_publish(*, phase, by=None, at=None):
             "posting__employer", "posting__region__parent__parent"
         )
     )
+    entries = _withdraw_stale_carried(phase=phase, entries=entries)
     if not entries:
         raise ValidationError(_("没有审核通过的岗位，不能发布。"), code="empty_phase")
     for entry in entries:
         entry.snapshot = employer_services.posting_snapshot(entry.posting)
     PhaseEntry.objects.bulk_update(entries, ["snapshot"])
-    employer_services.postings_go_live(postings=[e.posting for e in entries], at=at)
+    # Carried-over postings are live already and keep their first publication date.
+    new = [e.posting for e in entries if not e.carried_over]
+    employer_services.postings_go_live(postings=new, at=at)
     # Entries still pending when the phase goes out are not part of it.
     PhaseEntry.objects.filter(phase=phase, decision=EntryDecision.PENDING).update(
         decision=EntryDecision.WITHDRAWN, reason=_("发布时未完成审核")
     )
-    # The previous published phase of this catalog is superseded.
+    # The previous published phase of this catalog is superseded; its postings not carried
+    # over stop recruiting (docs/bureaus.md).
+    _close_not_carried(phase=phase, kept=entries, by=by)
     Phase.objects.filter(catalog=phase.catalog, status=PhaseStatus.PUBLISHED).exclude(
         pk=phase.pk
     ).update(status=PhaseStatus.SUPERSEDED, superseded_at=at)
@@ -58,7 +62,11 @@ def phase_publish(*, phase, by=None, at=None):
     )
     # Relay at once after the commit; if the broker is down, the beat sweep relays it later.
     transaction.on_commit(digests.relay_soon)
-    transaction.on_commit(lambda: cache.delete(LIVE_COUNT_KEY))
+    search_version.bump()  # what the search shows has changed (cached pages, phase lines)
+    # Its PDF and XLSX are rendered once, by a worker (directory/exports.py).
+    from .exports import render_documents_soon
+
+    transaction.on_commit(lambda: render_documents_soon(phase.pk))
     return phase
 
 
@@ -68,6 +76,10 @@ def entry_decide(*, entry, decision, by=None, reason=""):
         raise ValidationError(_("已发布的批次不能再修改审核结果。"), code="frozen")
     if decision in (EntryDecision.REJECTED, EntryDecision.CHANGES_REQUESTED) and not reason:
         raise ValidationError(_("不通过或退回修改时必须填写理由。"), code="reason_required")
+    if entry.carried_over and decision == EntryDecision.CHANGES_REQUESTED:
+        raise ValidationError(
+            _("延续的岗位正在招聘，不能退回修改；不再延续时请选择“不通过”。"), code="carried"
+        )
     entry.decision = decision
     entry.reason = reason
     entry.decided_by = by
@@ -78,7 +90,8 @@ def entry_decide(*, entry, decision, by=None, reason=""):
         EntryDecision.REJECTED: PostingStatus.REJECTED,
         EntryDecision.CHANGES_REQUESTED: PostingStatus.DRAFT,
     }.get(decision)
-    if status:
+    # A carried-over posting stays live in the published phase whatever this review decides.
+    if status and not entry.carried_over:
         employer_services.postings_set_status(postings=[entry.posting], status=status)
     action = {
         EntryDecision.APPROVED: AuditAction.ENTRY_APPROVE,
@@ -156,6 +169,20 @@ def employer_decide(*, employer, by, status, reason=""):
     }.get(status)
     if action:
         audit.record(actor=by, action=action, obj=employer, region=employer.region, detail=reason)
+    if status == "removed":
+        # A removed employer recruits no more through the portal: its live postings come down
+        # (applicants are told) and its submissions still under review are withdrawn.
+        from employers.models import Posting
+
+        why = _("单位已移出用人单位名录：%(reason)s") % {"reason": reason}
+        # (A posting of hers in another city comes down too: the removal is the bureau's act.)
+        for posting in Posting.objects.filter(employer=employer, status=PostingStatus.LIVE):
+            _take_down(posting=posting, by=by, reason=why)
+        PhaseEntry.objects.filter(
+            posting__employer=employer,
+            decision__in=[EntryDecision.PENDING, EntryDecision.APPROVED],
+            phase__status__in=[PhaseStatus.DRAFT, PhaseStatus.OPEN, PhaseStatus.IN_REVIEW],
+        ).update(decision=EntryDecision.WITHDRAWN, reason=why)
     return employer
 
 
@@ -169,11 +196,114 @@ def submission_filer_for(phase_id):
 
 
 @transaction.atomic
-def phase_create(*, catalog, title, by):
+def phase_create(*, catalog, title, by, carry_over=False):
     number = (catalog.phases.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     phase = Phase.objects.create(catalog=catalog, number=number, title=title)
     audit.record(actor=by, action=AuditAction.PHASE_CREATE, obj=phase, bureau=catalog.bureau)
+    if carry_over:
+        phase_carry_over(phase=phase, posting_ids=None, by=by)
     return phase
+
+
+@transaction.atomic
+def phase_carry_over(*, phase, posting_ids, by):
+    """Choose which still-open postings of the published phase this one follows carry over
+    (`posting_ids`; None: all). Ticked ones become approved entries marked carried_over (they
+    were reviewed before); the others are recorded as not carried (rejected, with a reason), so
+    the choice survives and publishing closes them. Returns (carried, not carried)."""
+    phase = (
+        Phase.objects.select_for_update(of=("self",))
+        .select_related("catalog__bureau")
+        .get(pk=phase.pk)
+    )
+    if phase.is_frozen:
+        raise ValidationError(_("已发布的批次不能再修改审核结果。"), code="frozen")
+    source, candidates = phase_changes.carry_candidates(phase)
+    chosen = {e.posting_id for e in candidates} if posting_ids is None else set(posting_ids)
+    existing = {
+        e.posting_id: e
+        for e in PhaseEntry.objects.filter(
+            phase=phase, posting_id__in=[c.posting_id for c in candidates]
+        )
+    }
+    now = timezone.now()
+    counts = [0, 0]
+    for candidate in candidates:
+        carry = candidate.posting_id in chosen
+        counts[0 if carry else 1] += 1
+        decision = EntryDecision.APPROVED if carry else EntryDecision.REJECTED
+        reason = "" if carry else str(phase_changes.CARRY_REASON_NOT)
+        entry = existing.get(candidate.posting_id)
+        if entry is not None and (not entry.carried_over or entry.decision == decision):
+            continue  # unchanged (or, oddly, submitted anew: its review decides)
+        if entry is None:
+            entry = PhaseEntry(phase=phase, posting_id=candidate.posting_id, carried_over=True)
+        entry.decision, entry.reason = decision, reason
+        entry.decided_by, entry.decided_at, entry.submitted_at = by, now, now
+        entry.save()
+        audit.record(
+            actor=by,
+            action=AuditAction.ENTRY_APPROVE if carry else AuditAction.ENTRY_REJECT,
+            obj=candidate.posting,
+            bureau=phase.catalog.bureau,
+            detail=_("延续自%(phase)s") % {"phase": source.title} if carry else reason,
+        )
+    return tuple(counts)
+
+
+def _withdraw_stale_carried(*, phase, entries):
+    """Carried entries whose posting stopped recruiting since (closed, expired, taken down)
+    are not part of the phase; returns the entries that stay."""
+    open_ids = set(
+        Posting.objects.live()
+        .filter(pk__in=[e.posting_id for e in entries if e.carried_over])
+        .values_list("pk", flat=True)
+    )
+    stale = [e.pk for e in entries if e.carried_over and e.posting_id not in open_ids]
+    if stale:
+        PhaseEntry.objects.filter(pk__in=stale).update(
+            decision=EntryDecision.WITHDRAWN, reason=_("发布前岗位已结束招聘或被下架")
+        )
+    return [e for e in entries if e.pk not in stale]
+
+
+def _close_not_carried(*, phase, kept, by):
+    """Close the live postings of the phase(s) this one supersedes that were not carried over,
+    unless another catalog's published phase still lists them; applicants and employers are
+    told. Returns how many were closed."""
+    superseded = Phase.objects.filter(
+        catalog_id=phase.catalog_id, status=PhaseStatus.PUBLISHED
+    ).exclude(pk=phase.pk)
+    elsewhere = PhaseEntry.objects.filter(
+        decision=EntryDecision.APPROVED, phase__status=PhaseStatus.PUBLISHED
+    ).exclude(phase__catalog_id=phase.catalog_id)
+    postings = (
+        Posting.objects.filter(
+            status=PostingStatus.LIVE,
+            phase_entries__phase__in=superseded,
+            phase_entries__decision=EntryDecision.APPROVED,
+        )
+        .exclude(pk__in=[e.posting_id for e in kept])
+        .exclude(pk__in=elsewhere.values("posting_id"))
+        .select_related("employer")
+        .distinct()
+        .order_by("pk")
+    )
+    reason = _("未延续到%(phase)s") % {"phase": phase.title}
+    closed = 0
+    for posting in postings:
+        employer_services.posting_close(posting=posting, by=by, reason=reason)
+        for email, language in posting.employer.memberships.values_list(
+            "user__email", "user__language"
+        ):
+            emails.queue(
+                to=email,
+                template="posting_not_carried",
+                context={"title": posting.title, "phase": phase.title, "reason": reason},
+                language=language,
+            )
+        closed += 1
+    return closed
 
 
 @transaction.atomic
@@ -210,12 +340,17 @@ def entries_bulk_approve(*, phase, entry_ids, by):
 @transaction.atomic
 def posting_take_down(*, posting, by, reason):
     """Bureau staff take a posting down inside their jurisdiction; applicants are told."""
-    from employers import services as employers_services
 
     from .models import Bureau
 
     if not any(b.covers(posting.region) for b in Bureau.objects.for_user(by)):
         raise PermissionDenied
+    return _take_down(posting=posting, by=by, reason=reason)
+
+
+def _take_down(*, posting, by, reason):
+    from employers import services as employers_services
+
     posting = employers_services.posting_take_down(posting=posting, by=by, reason=reason)
     audit.record(
         actor=by,
@@ -224,6 +359,10 @@ def posting_take_down(*, posting, by, reason):
         region=posting.region,
         detail=reason,
     )
+    # Reports about it are answered by the take-down, whichever page it was done from.
+    from .reports import reports_mark_acted
+
+    reports_mark_acted(posting=posting, by=by, resolution=reason)
     return posting
 
 
@@ -242,3 +381,49 @@ def revision_decide(*, revision, approve, by, reason=""):
         detail=reason,
     )
     return revision
+
+
+@transaction.atomic
+def employer_recognise(*, employer, by, title="", year=None, reason=""):
+    """Bureau staff set a recognition ("妈妈岗就业基地", year) on a verified employer inside
+    their jurisdiction, or clear it (an empty title) with a reason; the directory history
+    shows it publicly, the audit log keeps who did it."""
+    from employers import services as employers_services
+    from employers.models import EmployerStatus
+
+    from .models import Bureau
+
+    if not any(b.covers(employer.region) for b in Bureau.objects.for_user(by)):
+        raise PermissionDenied
+    title, reason = (title or "").strip(), (reason or "").strip()
+    if title:
+        if employer.status != EmployerStatus.VERIFIED:
+            raise ValidationError(_("只有已核验的单位才能获得认定。"), code="not_verified")
+        if not year:
+            raise ValidationError(_("请填写认定年份。"), code="year_required")
+        line = _("认定为%(year)s年度“%(title)s”") % {"year": year, "title": title}
+        if reason:
+            line = _("%(line)s（%(reason)s）") % {"line": line, "reason": reason}
+        action_detail = f"{title} {year}"
+    else:
+        if not employer.recognition:
+            raise ValidationError(_("该单位目前没有认定称号。"), code="not_recognised")
+        if not reason:
+            raise ValidationError(_("撤销认定时必须填写理由。"), code="reason_required")
+        line = _("撤销%(year)s年度“%(title)s”认定：%(reason)s") % {
+            "year": employer.recognised_year or "",
+            "title": employer.recognition,
+            "reason": reason,
+        }
+        year, action_detail = None, line
+    employer = employers_services.employer_recognise(
+        employer=employer, by=by, title=title, year=year, reason=line
+    )
+    audit.record(
+        actor=by,
+        action=AuditAction.EMPLOYER_RECOGNISE,
+        obj=employer,
+        region=employer.region,
+        detail=action_detail,
+    )
+    return employer

@@ -43,3 +43,10 @@ def sweep_digests():
 )
 def send_subscription_email(subscription_id, kind):
     digests.send_subscription_email(subscription_id, kind)
+
+
+# The phase documents' task lives with their rendering; imported here so workers register it.
+from .exports import render_phase_documents  # noqa: E402, F401
+
+# The spreadsheet import task lives with its parser (registered here for the worker).
+from .imports import run_import  # noqa: E402, F401

@@ -1,2 +1,14 @@
-# Filled by the feature that owns this module (see directory/urls_catalog.py).
-urlpatterns = []
+# Phase downloads (PDF, XLSX, print page) and the Atom feeds; under the language prefix.
+from django.urls import path
+from django.views.decorators.http import require_safe
+
+from . import views_exports as views
+from .feeds import CatalogFeed, RegionFeed
+
+urlpatterns = [
+    path("phases/<int:pk>/export.pdf", views.phase_pdf, name="phase_pdf"),
+    path("phases/<int:pk>/export.xlsx", views.phase_xlsx, name="phase_xlsx"),
+    path("phases/<int:pk>/print/", views.phase_print, name="phase_print"),
+    path("feeds/catalogs/<int:pk>/", require_safe(CatalogFeed()), name="feed_catalog"),
+    path("feeds/regions/<str:code>/", require_safe(RegionFeed()), name="feed_region"),
+]

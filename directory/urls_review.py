@@ -9,6 +9,7 @@ urlpatterns = [
     path("phases/<int:pk>/review/", views.phase_review, name="phase_review"),
     path("phases/<int:pk>/bulk-approve/", views.bulk_approve, name="bulk_approve"),
     path("phases/<int:pk>/publish/", views.phase_publish, name="phase_publish"),
+    path("phases/<int:pk>/carry-over/", views.phase_carry, name="phase_carry"),
     path("entries/<int:pk>/decide/", views.entry_decide, name="entry_decide"),
     path("revisions/", views.revision_list, name="revision_list"),
     path("revisions/<int:pk>/decide/", views.revision_decide, name="revision_decide"),

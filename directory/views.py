@@ -1,10 +1,10 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 
 from employers import schedule as sched
 from employers.choices import Sector, WorkForm
@@ -12,18 +12,20 @@ from employers.models import Posting, PostingStatus
 from employers.quality import badges, meets_minimum_wage
 from momjobs.regions.models import MinimumWage
 
-from . import structured
-from .filters import LIVE_COUNT_KEY, PostingFilter, live_postings, relax_suggestion
+from . import phase_changes, search_cache, structured
+from .filters import PostingFilter, live_postings, relax_suggestion
 from .models import EntryDecision, Phase, PhaseEntry, PhaseStatus
 
 
+def _results_variant(request):
+    return request.headers.get("X-Partial", "")
+
+
+@search_cache.cached_page(variant=_results_variant)
 def job_list(request):
-    search = PostingFilter(request.GET or None, queryset=live_postings())
-    paginator = Paginator(search.qs, settings.PAGE_SIZE)
-    if not search.narrows():
-        # Counting every live post costs far more than the page itself: the total is cached
-        # for a minute and dropped when a phase is published.
-        paginator.count = cache.get_or_set(LIVE_COUNT_KEY, paginator.count, 60)
+    search = PostingFilter(request.GET or None, queryset=Posting.objects.live())
+    results = search_cache.SearchResults(search, cards=live_postings())
+    paginator = Paginator(results, settings.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -41,7 +43,9 @@ def job_list(request):
     template = "directory/job_list.html"
     if request.headers.get("X-Partial") == "results":
         template += "#results"
-    return render(request, template, context)
+    response = render(request, template, context)
+    patch_vary_headers(response, ["X-Partial"])
+    return response
 
 
 def _profile_fits(user):
@@ -114,6 +118,7 @@ def phase_detail(request, pk):
         "by_sector": _counts(entries, "sector", Sector.choices),
         "by_form": _counts(entries, "work_form", WorkForm.choices),
         "by_district": _district_counts(entries),
+        "changes": phase_changes.phase_changes(phase),
     }
     return render(request, "directory/phase_detail.html", context)
 

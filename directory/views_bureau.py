@@ -20,7 +20,7 @@ from employers.models import Employer, EmployerStatus, MembershipRole
 
 from . import services
 from .access import require_bureau_staff, staff_jurisdictions_q
-from .forms_bureau import DecideForm, EmployerFilter
+from .forms_bureau import DecideForm, EmployerFilter, RecognitionForm
 
 # Licences are stored under a name generated from their content (employers/forms_account.py);
 # anything else is served as opaque bytes.
@@ -71,12 +71,13 @@ def employer_list(request):
     return render(request, "bureau/employer_list.html", context)
 
 
-def _detail(request, employer, form):
+def _detail(request, employer, form, recognition_form=None):
     context = {
         "employer": employer,
         "events": employer.status_events.select_related("by"),
         "owners": employer.memberships.filter(role=MembershipRole.OWNER).select_related("user"),
         "form": form,
+        "recognition_form": recognition_form or RecognitionForm(employer=employer),
     }
     return render(request, "bureau/employer_detail.html", context)
 
@@ -132,3 +133,35 @@ def employer_decide(request, pk):
             )
             return redirect("bureau:employer_detail", employer.pk)
     return _detail(request, employer, form)
+
+
+@login_required
+@require_POST
+def employer_recognise(request, pk):
+    """Set or clear the employer's recognition (shown in the public directory)."""
+    employer = _get_employer_for_staff(request.user, pk)
+    form = RecognitionForm(request.POST, employer=employer)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.employer_recognise(
+                employer=employer,
+                by=request.user,
+                title=data["title"],
+                year=data["year"],
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if employer.recognition:
+                message = _("已认定“%(name)s”为%(year)s年度“%(title)s”。") % {
+                    "name": employer.name,
+                    "year": employer.recognised_year,
+                    "title": employer.recognition,
+                }
+            else:
+                message = _("已撤销“%(name)s”的认定。") % {"name": employer.name}
+            messages.success(request, message)
+            return redirect("bureau:employer_detail", employer.pk)
+    return _detail(request, employer, DecideForm(employer=employer), recognition_form=form)

@@ -16,9 +16,9 @@ from employers import services as employer_services
 from employers.choices import Sector
 from employers.models import Posting, PostingRevision, RevisionStatus
 
-from . import services
+from . import phase_changes, services
 from .access import require_bureau_staff, staff_jurisdictions_q
-from .forms_review import CallForm, DecisionForm, PhaseForm, ReasonForm
+from .forms_review import CallForm, CarryForm, DecisionForm, PhaseForm, ReasonForm
 from .models import Bureau, Catalog, EntryDecision, Phase, PhaseEntry
 
 
@@ -91,7 +91,10 @@ def phase_create(request):
     form = PhaseForm(request.POST, catalogs=Catalog.objects.filter(bureau__in=bureaus))
     if form.is_valid():
         phase = services.phase_create(
-            catalog=form.cleaned_data["catalog"], title=form.cleaned_data["title"], by=request.user
+            catalog=form.cleaned_data["catalog"],
+            title=form.cleaned_data["title"],
+            by=request.user,
+            carry_over=form.cleaned_data["carry_over"],
         )
         messages.success(request, _("已新建批次。"))
         return redirect("bureau:phase_review", phase.pk)
@@ -143,8 +146,42 @@ def phase_review(request, pk):
         "decision": decision,
         "sector": sector,
         "decision_form": DecisionForm(),
+        "changes": phase_changes.phase_changes(phase),
+        **_carry_context(phase),
     }
     return render(request, "review/phase_review.html", context)
+
+
+def _carry_context(phase):
+    source, candidates = phase_changes.carry_candidates(phase)
+    chosen = phase_changes.carried_choice(phase, candidates)
+    form = CarryForm(candidates=candidates, initial={"postings": sorted(chosen)})
+    return {"carry_source": source, "carry_candidates": candidates, "carry_form": form}
+
+
+@login_required
+@require_POST
+def phase_carry(request, pk):
+    """Choose which still-open postings of the current published phase carry over."""
+    phase = get_own_phase(request.user, pk)
+    _source, candidates = phase_changes.carry_candidates(phase)
+    form = CarryForm(request.POST, candidates=candidates)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("bureau:phase_review", phase.pk)
+    try:
+        carried, dropped = services.phase_carry_over(
+            phase=phase, posting_ids=form.cleaned_data["postings"], by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("已保存：延续 %(carried)s 个岗位，不延续 %(dropped)s 个。")
+            % {"carried": carried, "dropped": dropped},
+        )
+    return redirect("bureau:phase_review", phase.pk)
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from momjobs import emails
+from momjobs import emails, search_version
 from momjobs.users.models import Role, User
 
 from .models import (
@@ -149,7 +149,9 @@ def employer_set_status(*, employer, status, by, reason=""):
 
 
 @transaction.atomic
-def employer_recognise(*, employer, by, title, year):
+def employer_recognise(*, employer, by, title, year, reason=None):
+    """Set (or, with an empty title and no year, clear) the recognition; `reason` is the
+    directory history's public line (default: title and year)."""
     employer.recognition = title
     employer.recognised_year = year
     employer.save(update_fields=["recognition", "recognised_year", "updated_at"])
@@ -157,7 +159,7 @@ def employer_recognise(*, employer, by, title, year):
         employer=employer,
         kind=DirectoryEvent.RECOGNISED,
         status=employer.status,
-        reason=f"{title} {year}",
+        reason=(f"{title} {year}" if reason is None else reason)[:300],
         by=by,
     )
     return employer
@@ -279,6 +281,7 @@ def posting_close(*, posting, by, reason=""):
     posting.closed_at = timezone.now()
     posting.status_reason = reason
     posting.save(update_fields=["status", "closed_at", "status_reason", "updated_at"])
+    search_version.bump()
     _tell_applicants(posting, "posting_closed", reason)
     return posting
 
@@ -292,6 +295,7 @@ def posting_take_down(*, posting, by, reason):
     posting.closed_at = timezone.now()
     posting.status_reason = reason
     posting.save(update_fields=["status", "closed_at", "status_reason", "updated_at"])
+    search_version.bump()
     _tell_applicants(posting, "posting_taken_down", reason)
     _tell_staff(
         posting.employer, "posting_taken_down_employer", {"title": posting.title, "reason": reason}
@@ -338,6 +342,7 @@ def revision_decide(*, revision, approve, by, reason=""):
             setattr(posting, name, value)
         posting.full_clean()
         posting.save()
+        search_version.bump()
     _tell_staff(
         revision.posting.employer,
         "revision_decided",
@@ -351,6 +356,7 @@ def postings_go_live(*, postings, at=None):
     """Called when a phase is published: the approved postings become findable."""
     at = at or timezone.now()
     ids = [p.pk for p in postings]
+    search_version.bump()
     return (
         Posting.objects.filter(pk__in=ids)
         .exclude(status__in=[PostingStatus.CLOSED, PostingStatus.TAKEN_DOWN])
@@ -361,7 +367,10 @@ def postings_go_live(*, postings, at=None):
 @transaction.atomic
 def postings_set_status(*, postings, status):
     ids = [p.pk for p in postings]
-    return Posting.objects.filter(pk__in=ids).update(status=status)
+    changed = Posting.objects.filter(pk__in=ids)
+    if status == PostingStatus.LIVE or changed.filter(status=PostingStatus.LIVE).exists():
+        search_version.bump()  # (a review decision on a post not yet live changes no search)
+    return changed.update(status=status)
 
 
 # -- applications ---------------------------------------------------------------------------------

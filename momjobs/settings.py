@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # The sitemap's templates (directory/sitemaps.py).
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_filters",
     "momjobs.users",
@@ -153,7 +155,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's, with one client per connection pool (momjobs/cache.py).
+        "BACKEND": "momjobs.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "momjobs",
         "TIMEOUT": 300,
@@ -288,7 +291,7 @@ PRIVACY_POLICY_VERSION = "2026-11"
 APPLICATION_RETENTION_DAYS = int(env("APPLICATION_RETENTION_DAYS", "180"))
 # Apps that hold a seeker's data elsewhere export and erase it through these (momjobs.users
 # may not import them).
-MOMJOBS_SEEKER_DATA = ["employers.privacy"]
+MOMJOBS_SEEKER_DATA = ["employers.privacy", "directory.privacy"]
 CELERY_BEAT_SCHEDULE["anonymise-old-applications"] = {
     "task": "employers.anonymise_old_applications",
     "schedule": 6 * 3600,
@@ -312,3 +315,22 @@ CELERY_BEAT_SCHEDULE["sweep-digests"] = {
     "schedule": DIGEST_SWEEP_SECONDS,
 }
 # --- digests ---
+# --- reports ---
+# Reports of postings from the public (directory/reports.py): at most REPORT_RATE per client
+# address per REPORT_PERIOD seconds; a reporter's optional contact is erased this many days
+# after the report was handled (the privacy notice says so).
+REPORT_RATE = int(env("REPORT_RATE", "5"))
+REPORT_PERIOD = int(env("REPORT_PERIOD", "3600"))
+REPORT_CONTACT_RETENTION_DAYS = int(env("REPORT_CONTACT_RETENTION_DAYS", "90"))
+CELERY_IMPORTS = [*CELERY_IMPORTS, "directory.reports"]
+CELERY_BEAT_SCHEDULE["erase-report-contacts"] = {
+    "task": "directory.erase_report_contacts",
+    "schedule": 24 * 3600,
+}
+# --- reports ---
+# --- imports ---
+# Bureau spreadsheet imports (directory/imports.py): the largest file accepted (checked while
+# the upload streams in, before it is stored) and the most data rows one import may hold.
+IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(env("IMPORT_MAX_ROWS", "20000"))
+# --- imports ---

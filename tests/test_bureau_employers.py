@@ -220,3 +220,40 @@ def test_a_decision_must_change_something(client, personas, qingdao_officer):
 def test_decide_is_post_only(client, personas, qingdao_officer):
     employer = pending("青岛待核验公司")
     assert client.get(decide(employer)).status_code == 405
+
+
+def test_removing_an_employer_takes_its_live_postings_down_and_withdraws_its_submissions(
+    personas, mailoutbox, django_capture_on_commit_callbacks
+):
+    from directory import services
+    from directory.models import AuditAction, AuditEntry, EntryDecision, PhaseStatus
+    from employers.models import Application, PostingStatus
+    from tests.factories import add_entry, make_phase, make_posting, publish
+
+    officer = personas.bureau_inside
+    employer = personas.employer_a
+    live, other_city, pending_one = (
+        make_posting(employer),
+        make_posting(employer, region_code="371302"),  # a Linyi posting of a Qingdao employer
+        make_posting(employer),
+    )
+    untouched = make_posting(personas.employer_b)
+    publish(make_phase(personas.qingdao, status=PhaseStatus.IN_REVIEW), [live, untouched])
+    publish(make_phase(personas.linyi, status=PhaseStatus.IN_REVIEW), [other_city])
+    entry = add_entry(make_phase(personas.qingdao, number=2), pending_one, EntryDecision.PENDING)
+    Application.objects.create(posting=live, seeker=personas.seeker_a)
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.employer_decide(employer=employer, by=officer, status="removed", reason="虚假招聘")
+
+    for posting in (live, other_city):
+        posting.refresh_from_db()
+        assert posting.status == PostingStatus.TAKEN_DOWN
+        assert "虚假招聘" in posting.status_reason
+    entry.refresh_from_db()
+    assert entry.decision == EntryDecision.WITHDRAWN
+    untouched.refresh_from_db()
+    assert untouched.status == PostingStatus.LIVE
+    assert personas.seeker_a.email in [m.to[0] for m in mailoutbox]
+    assert AuditEntry.objects.filter(action=AuditAction.POSTING_TAKE_DOWN).count() == 2

@@ -183,6 +183,25 @@ def test_plural_entries_have_both_english_forms():
             assert len(entry["msgstr"]) == 1, describe(entry)
 
 
+HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
+
+
+def literal_examples_only(msgid, msgstr):
+    """Chinese in an English string is allowed only as literal examples a user must type in
+    Chinese (spreadsheet headers, pay units such as 元/月, 弹性): each Chinese run is copied from
+    the msgid, and the string is mostly English around them."""
+    runs = HAN_RUN.findall(msgstr)
+    han = sum(len(run) for run in runs)
+    latin = len(re.findall("[A-Za-z]", msgstr))
+    return all(run in msgid for run in runs) and latin > 2 * han
+
+
+def test_literal_examples_rule():
+    assert literal_examples_only("例如 2000元/月", "for example 2000元/月 (per month)")
+    assert not literal_examples_only("薪资待遇", "薪资待遇")  # left untranslated
+    assert not literal_examples_only("例如 元/月", "for example 元/天 per month")  # not copied
+
+
 def test_translations_keep_placeholders_and_contain_no_chinese():
     problems = []
     for entry in active_entries(PO):
@@ -190,7 +209,7 @@ def test_translations_keep_placeholders_and_contain_no_chinese():
         for form in entry["msgstr"]:
             if sorted(PLACEHOLDER.findall(form)) != wanted:
                 problems.append(f"{describe(entry)}: placeholders differ in {form!r}")
-            if HAN.search(form):
+            if HAN.search(form) and not literal_examples_only(entry["msgid"], form):
                 problems.append(f"{describe(entry)}: Chinese left in {form!r}")
     assert not problems, "\n".join(problems)
 

@@ -309,3 +309,24 @@ def test_profile_and_apply_forms_never_fail_badly(
     response = client.post(reverse("seeker:apply", args=[live.pk]), {"note": note})
     assert response.status_code in (200, 302)
     assert Application.objects.count() - before in (0, 1)
+
+
+def test_her_reports_and_subscriptions_are_in_her_data_and_unlinked_on_deletion(
+    client, verified, live
+):
+    from directory.models import Report, ReportReason, Subscription
+    from tests.factories import region
+
+    Report.objects.create(
+        posting=live, reason=ReportReason.FEES, details="要交押金", contact="139", reporter=verified
+    )
+    Report.objects.create(posting=live, reason=ReportReason.OTHER, details="别人的举报")
+    Subscription.objects.create(email=verified.email.upper(), region=region("370200"))
+    client.force_login(verified)
+    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("users:my_data")).content))
+    data = json.loads(archive.read("my-data.json"))
+    assert [r["details"] for r in data["reports"]] == ["要交押金"]
+    assert [s["region"] for s in data["subscriptions"]] == ["370200"]
+    client.post(reverse("users:delete_account"), {"password": "correct-horse-battery-staple-42"})
+    report = Report.objects.get(details="要交押金")
+    assert report.reporter_id is None and report.contact == ""

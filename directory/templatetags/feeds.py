@@ -1,0 +1,20 @@
+"""The catalogs whose feeds the home and search pages link to (directory/feeds.py)."""
+
+from django import template
+from django.core.cache import cache
+
+register = template.Library()
+
+CATALOG_FEEDS_KEY = "catalog-feeds"
+
+
+@register.simple_tag
+def catalog_feeds():
+    """[{"pk", "name"}] of the catalogs with a public phase; kept five minutes, so the busiest
+    pages do not ask the database each time."""
+    from directory.feeds import catalogs_with_public_phases
+
+    def load():
+        return list(catalogs_with_public_phases().order_by("name").values("pk", "name"))
+
+    return cache.get_or_set(CATALOG_FEEDS_KEY, load, 300)
