@@ -52,7 +52,8 @@ def normalised(search):
     out = {}
     for name in search.filters:
         value = data.get(name)
-        if name in form.errors or name == "pay_unit" or value in (None, "", False):
+        # (Not `in (None, "", False)`: a pay floor of 0 filters, and Decimal(0) == False.)
+        if name in form.errors or name == "pay_unit" or value is None or value is False:
             continue
         if name == "q":
             value = " ".join(query_words(value[:Q_MAX_CHARS]))
@@ -60,7 +61,7 @@ def normalised(search):
             value = value.code
         elif name == "pay_min":
             value = str(hourly_equivalent(value, data))
-        if value:
+        if value != "":
             out[name] = value if value is True else str(value)
     return out
 

@@ -45,6 +45,18 @@ def live(personas):
         "cleaner": make_posting(
             p.employer_b, title="家政保洁", description="上门保洁。", sector="domestic"
         ),
+        # Paid by the piece: no hourly pay, so any pay floor, even 0, leaves it out.
+        "beads": make_posting(
+            p.employer_b,
+            title="居家串珠",
+            description="在家串珠，计件结算。",
+            work_form="piece_rate",
+            pay_unit="piece",
+            pay_min=Decimal("0.5"),
+            pay_max=Decimal("1"),
+            schedule=[],
+            flexible_hours=True,
+        ),
     }
     publish(make_phase(p.qingdao, status=PhaseStatus.IN_REVIEW), list(postings.values()))
     return postings
@@ -110,13 +122,13 @@ def test_the_partial_and_the_full_page_are_cached_apart(client, live):
 def test_a_published_phase_shows_at_once(client, live, personas):
     assert titles(client, q="帮厨") == set()
     assert api_titles(client, q="帮厨") == set()
-    assert "共 2 个岗位" in client.get(reverse("job_list")).content.decode()
+    assert "共 3 个岗位" in client.get(reverse("job_list")).content.decode()
     new = make_posting(personas.employer_a, title="早餐店帮厨")
     bureau = make_bureau("370200", name="另一个人社局")
     publish(make_phase(bureau, status=PhaseStatus.IN_REVIEW), [new])
     assert titles(client, q="帮厨") == {"早餐店帮厨"}
     assert api_titles(client, q="帮厨") == {"早餐店帮厨"}
-    assert "共 3 个岗位" in client.get(reverse("job_list")).content.decode()
+    assert "共 4 个岗位" in client.get(reverse("job_list")).content.decode()
     # The new phase is offered as a filter at once too.
     assert "另一个人社局妈妈岗目录（第1批）" in client.get(reverse("job_list")).content.decode()
 
@@ -128,16 +140,16 @@ def test_a_closed_posting_disappears_at_once(client, live, personas):
     employer_services.posting_close(posting=posting, by=personas.employer_a_staff)
     assert titles(client, q="客服") == set()
     assert api_titles(client, q="客服") == set()
-    assert "共 1 个岗位" in client.get(reverse("job_list")).content.decode()
+    assert "共 2 个岗位" in client.get(reverse("job_list")).content.decode()
 
 
 def test_a_taken_down_posting_disappears_at_once(client, live, personas):
-    assert titles(client, region="370203") == {"家政保洁"}
+    assert titles(client, region="370203") == {"家政保洁", "居家串珠"}
     directory_services.posting_take_down(
         posting=live["cleaner"], by=personas.bureau_inside, reason="收取押金"
     )
-    assert titles(client, region="370203") == set()
-    assert api_titles(client, region="370203") == set()
+    assert titles(client, region="370203") == {"居家串珠"}
+    assert api_titles(client, region="370203") == {"居家串珠"}
 
 
 def test_an_approved_change_is_searched_at_once(client, live, personas):
@@ -248,6 +260,13 @@ def test_count_and_deep_pages_beyond_the_cached_ids(client, personas, monkeypatc
     assert body["count"] == 6 and [r["title"] for r in body["results"]] == ["客服2号", "客服1号"]
 
 
+def test_a_pay_floor_of_zero_is_a_search_of_its_own(client, live):
+    # Piece rates have no hourly pay: any floor, even 0, leaves them out.
+    assert "居家串珠" in api_titles(client)
+    assert "居家串珠" not in api_titles(client, pay_min="0")
+    assert "居家串珠" not in titles(client, pay_min="0")
+
+
 @fuzz
 @given(
     searches=st.lists(
@@ -257,7 +276,7 @@ def test_count_and_deep_pages_beyond_the_cached_ids(client, personas, monkeypatc
                 "q": st.sampled_from(["客服", " 客服", "客服 电话", "保洁", "电话客服", "x"]),
                 "region": st.sampled_from(["370200", "370202", "370203", "371300", "999999"]),
                 "sector": st.sampled_from(["domestic", "catering", "bogus"]),
-                "pay_min": st.sampled_from(["20", "150", "abc"]),
+                "pay_min": st.sampled_from(["0", "20", "150", "abc"]),
                 "pay_unit": st.sampled_from(["hour", "day", "month"]),
                 "sort": st.sampled_from(["pay", "newest", "relevance", ""]),
                 "school_run": st.sampled_from(["on", ""]),
@@ -271,7 +290,8 @@ def test_cached_results_are_the_searchs_own(client, live, searches):
     """Whatever came before, a search answers with its own results (no two searches share a
     cache entry unless the filters treat them alike)."""
     with transaction.atomic():
-        for params in searches * 2:  # the second round from the cache
+        # No filters first: what a search wrongly taken for "everything" would be served.
+        for params in [{}, *searches] * 2:  # the second round from the cache
             body = client.get(reverse("api_postings"), params).json()
             expected = PostingFilter(params, queryset=Posting.objects.live()).qs
             assert body["count"] == expected.count()
