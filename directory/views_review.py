@@ -7,6 +7,7 @@ everything is fetched through directory.access helpers (outsiders get 404, other
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -117,6 +118,9 @@ def phase_call(request, pk):
     return render(request, "review/phase_call.html", {"phase": phase, "form": form})
 
 
+REVIEW_PAGE_SIZE = 50
+
+
 @login_required
 def phase_review(request, pk):
     phase = get_own_phase(request.user, pk)
@@ -137,9 +141,15 @@ def phase_review(request, pk):
         .annotate(n=Count("id"))
         .order_by()
     )
+    # A phase imported from a big spreadsheet has thousands of entries: a page at a time.
+    entries_page = Paginator(entries, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "phase": phase,
-        "entries": entries,
+        "entries": entries_page.object_list,
+        "entries_page": entries_page,
+        "query": query.urlencode(),
         "counts": counts,
         "decisions": [(v, label, counts.get(v, 0)) for v, label in EntryDecision.choices],
         "sectors": Sector.choices,

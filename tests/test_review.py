@@ -179,3 +179,20 @@ def test_take_down_outside_jurisdiction_is_404(client, personas, live):
     force_login_verified(client, personas.bureau_outside)
     assert client.get(reverse("bureau:posting_take_down", args=[live.pk])).status_code == 404
     assert client.get(reverse("bureau:posting_view", args=[live.pk])).status_code == 404
+
+
+def test_the_review_queue_is_paginated_and_keeps_its_filters(client, officer, personas):
+    from directory.views_review import REVIEW_PAGE_SIZE
+
+    phase = make_phase(personas.qingdao, status=PhaseStatus.OPEN)
+    postings = [make_posting(personas.employer_a) for _ in range(REVIEW_PAGE_SIZE + 3)]
+    for posting in postings:
+        add_entry(phase, posting, decision=EntryDecision.PENDING)
+    url = reverse("bureau:phase_review", args=[phase.pk])
+    first = client.get(url, {"decision": "pending"})
+    assert len(first.context["entries"]) == REVIEW_PAGE_SIZE
+    assert "decision=pending&amp;page=2" in first.content.decode()
+    second = client.get(url, {"decision": "pending", "page": 2})
+    assert len(second.context["entries"]) == 3
+    shown = {e.pk for e in first.context["entries"]} | {e.pk for e in second.context["entries"]}
+    assert len(shown) == REVIEW_PAGE_SIZE + 3
