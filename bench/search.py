@@ -64,7 +64,7 @@ URLS = DATA / "urls"
 SNAPSHOT = DATA / "snapshot.dump"
 SNAPSHOT_META = DATA / "snapshot.json"
 DB_NAME = "momjobs_bench"
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: region words in search_text
 SEED = 20261122
 N_EMPLOYERS = 5000
 N_SEARCHES = 1200
@@ -476,6 +476,7 @@ class Generator:
         self._places()
 
     def _places(self):
+        from employers.text import region_terms
         from momjobs.regions.models import COUNTY_LEVEL, Region, RegionKind
 
         city_kinds = {RegionKind.PREFECTURE, RegionKind.PREFECTURE_OTHER, RegionKind.MUNICIPALITY}
@@ -494,6 +495,7 @@ class Generator:
                 found.append(cities[code])
             for place in found:
                 self.piece.setdefault(place["name"], self.seg(place["name"]))
+                place["_terms"] = region_terms(place["path"])
 
         # Bigger cities get more postings: municipalities and provincial capitals first, then
         # by number of districts; weight 1 / rank^0.6 (the top city ~4 %, the median ~0.2 %).
@@ -715,6 +717,8 @@ class Generator:
             )  # fmt: skip
 
             place = choice(city["places"])
+            # Then the region words, as Posting.prepare() appends them.
+            search_text = f"{search_text} {place['_terms']}"
             published = (now - dt.timedelta(seconds=age)).isoformat()
             created = (now - dt.timedelta(seconds=age + rng.uniform(600, 3 * 86400))).isoformat()
             valid = (

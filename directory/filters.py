@@ -4,7 +4,6 @@ Every parameter is a GET parameter, so a search is a link a mother can share. A 
 parameter gives that field an error message and is ignored; the other filters still apply.
 """
 
-import time
 from decimal import Decimal
 
 import django_filters
@@ -14,8 +13,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection
-from django.db.models import BooleanField, F, Func, Prefetch
+from django.db.models import F, Prefetch
 from django.forms.utils import flatatt
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
@@ -24,9 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from employers import schedule as sched
 from employers.choices import Contract, Insurance, PayUnit, Place, Sector, WorkForm
 from employers.models import Posting
-from employers.text import query_words
+from employers.text import query_words, region_term
 from momjobs import search_version
-from momjobs.regions.models import Region
+from momjobs.regions import lookup
 
 from .models import EntryDecision, Phase, PhaseEntry, PhaseStatus
 
@@ -64,7 +62,7 @@ class RegionField(forms.CharField):
         value = (super().clean(value) or "").strip()
         if not value:
             return None
-        region = Region.objects.filter(code=value[:12]).first()
+        region = lookup.by_code(value[:12])
         if region is None:
             raise ValidationError(
                 self.error_messages["unknown"], code="unknown", params={"code": value[:12]}
@@ -237,17 +235,14 @@ class PostingFilter(django_filters.FilterSet):
         for word in words:
             part = SearchQuery(word, config="simple", search_type="plain")
             query = part if query is None else query & part
-        self.search_query, self.search_words = query, words
+        self.search_query = query
         # The condition itself is added by filter_queryset, which knows the region too.
         return queryset
 
     def filter_region(self, queryset, name, region):
-        if region is None:
-            return queryset
-        # The ids first: as a subquery PostgreSQL guesses one row and rescans the text index
-        # once per district (bench/search.py, docs/performance.md).
-        self.region_ids = list(Region.objects.within(region).values_list("pk", flat=True))
-        return queryset.filter(region_id__in=self.region_ids)
+        # Applied by filter_queryset, which knows whether there are words too.
+        self.search_region = region
+        return queryset
 
     def filter_fits(self, queryset, name, mask):
         return queryset if mask is None else queryset.fitting(mask)
@@ -266,8 +261,17 @@ class PostingFilter(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         sort = self.form.cleaned_data.get("sort") or ""
         query = getattr(self, "search_query", None)
+        region = getattr(self, "search_region", None)
         if query is not None:
-            queryset = self._matching_words(queryset, query)
+            # The region is a word of every posting's text (Posting.prepare): words and region
+            # are one lookup in the text index, however common the words or large the region.
+            match = query
+            if region is not None:
+                match &= SearchQuery(region_term(region.code), config="simple", search_type="raw")
+            queryset = queryset.filter(search_vector=match)
+        elif region is not None:
+            # The ids, not a subquery: PostgreSQL would guess one row (docs/performance.md).
+            queryset = queryset.filter(region_id__in=lookup.ids_within(region))
         if query is not None and sort in ("", SortChoices.RELEVANCE):
             return queryset.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
                 "-rank", "-published_at", "-id"
@@ -275,18 +279,6 @@ class PostingFilter(django_filters.FilterSet):
         if sort == SortChoices.PAY:
             return queryset.order_by(F("hourly_min").desc(nulls_last=True), "-published_at", "-id")
         return queryset.order_by("-published_at", "-id")
-
-    def _matching_words(self, queryset, query):
-        region_ids = getattr(self, "region_ids", None)
-        if region_ids and column_stats().region_first(self.search_words, region_ids):
-            # The same test as `search_vector @@ query`, in a form the text index cannot serve,
-            # so PostgreSQL reads the region's posts and tests each (see column_stats).
-            return queryset.alias(
-                words_match=Func(
-                    F("search_vector"), query, function="ts_match_vq", output_field=BooleanField()
-                )
-            ).filter(words_match=True)
-        return queryset.filter(search_vector=query)
 
     # -- for the page ---------------------------------------------------------------------------
 
@@ -331,62 +323,6 @@ def live_postings():
 
 
 FILTER_LABELS = {name: f.label for name, f in PostingFilter.base_filters.items()}
-
-
-class ColumnStats:
-    """How common a word is among all posts, and what share of them a region holds, from the
-    statistics PostgreSQL keeps for its own planner (pg_stats, refreshed by ANALYZE).
-
-    Why: PostgreSQL's cost model underrates reading a very common word from the text index.
-    For 服务 (in half of the posts of the benchmark's million) it builds a 500,000-row bitmap to
-    intersect with a city's two thousand posts: 300 ms, where reading the city's posts and
-    testing each takes 20 ms. Testing the region's rows wins when the rarest word of the search
-    is in REGION_FIRST_RATIO times more posts than the region holds (measured:
-    docs/performance.md). Without statistics (a fresh or small database) the index is used.
-    """
-
-    REGION_FIRST_RATIO = 15
-    MAX_AGE = 600  # seconds; ANALYZE does not run often either
-
-    def __init__(self):
-        self.words, self.regions, self.other_region = {}, {}, None
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT attname, most_common_elems::text::text[], most_common_elem_freqs, "
-                "most_common_vals::text::text[], most_common_freqs, n_distinct, reltuples "
-                "FROM pg_stats JOIN pg_class ON relname = tablename "
-                "WHERE tablename = %s AND attname IN ('search_vector', 'region_id')",
-                [Posting._meta.db_table],
-            )
-            for name, elems, elem_freqs, vals, freqs, distinct, rows in cursor.fetchall():
-                if name == "search_vector" and elems:
-                    self.words = dict(zip(elems, elem_freqs, strict=False))
-                elif name == "region_id" and vals:
-                    self.regions = {int(v): f for v, f in zip(vals, freqs, strict=True)}
-                    # As the planner reckons: the rows the common values leave, shared equally
-                    # by the other values (n_distinct < 0 is a share of the rows).
-                    distinct = distinct if distinct >= 0 else -distinct * rows
-                    others = distinct - len(vals)
-                    self.other_region = max(0.0, 1 - sum(freqs)) / others if others >= 1 else 0.0
-        self.taken = time.monotonic()
-
-    def region_first(self, words, region_ids):
-        if not self.words or self.other_region is None:
-            return False
-        # A word the statistics do not list is rarer than every word they list.
-        word = min(self.words.get(w, 0.0) for w in words)
-        region = sum(self.regions.get(pk, self.other_region) for pk in region_ids)
-        return word > self.REGION_FIRST_RATIO * region
-
-
-_column_stats = None
-
-
-def column_stats():
-    global _column_stats
-    if _column_stats is None or time.monotonic() - _column_stats.taken > ColumnStats.MAX_AGE:
-        _column_stats = ColumnStats()
-    return _column_stats
 
 
 # Enough to say "more than 100": counting up to 1,000 took three times as long (the keyword

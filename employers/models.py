@@ -25,7 +25,7 @@ from .choices import (
 )
 from .fields import WeekMaskField
 from .rules import validate_wording
-from .text import segment
+from .text import region_terms, segment
 from .uscc import normalise, validate_uscc
 
 NO_NUL = ProhibitNullCharactersValidator()
@@ -196,6 +196,21 @@ class PostingQuerySet(models.QuerySet):
             return self.none()
         return self.filter(employer__memberships__user=user)
 
+    def refresh_region_terms(self, region_ids):
+        """Rewrite the region words of the postings in these regions (after their path changed),
+        as Posting.prepare() would write them; returns how many postings changed."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE employers_posting AS p SET search_text = "
+                "regexp_replace(p.search_text, '( +rgn[0-9a-z]+)+$', '') || "
+                "lower(regexp_replace(trim(BOTH '/' FROM r.path), '(^|/)', ' rgn', 'g')) "
+                "FROM regions_region AS r WHERE r.id = p.region_id AND r.id = ANY(%s)",
+                [list(region_ids)],
+            )
+            return cursor.rowcount
+
     def with_cards(self):
         # Up to the province: full_name walks the parents (city, province).
         return self.select_related("employer", "region__parent__parent").defer(
@@ -343,9 +358,10 @@ class Posting(models.Model):
         self.weekly_minutes = sched.weekly_minutes(windows)
         self.hourly_min = self.to_hourly(self.pay_min)
         self.hourly_max = self.to_hourly(self.pay_max)
-        self.search_text = segment(
+        words = segment(
             " ".join([self.title, self.description, self.requirements, self.employer_name_cache()])
         )
+        self.search_text = f"{words} {region_terms(self.region.path)}" if self.region_id else words
         return self
 
     def employer_name_cache(self):

@@ -6,6 +6,10 @@ from pathlib import Path
 
 USER_DICT = Path(__file__).parent / "jieba_userdict.txt"
 _KEEP = re.compile(r"[\w\u4e00-\u9fff]+")
+# A posting's region and the regions above it are words of its text too ("rgn370200"), so that a
+# word searched in a city is one lookup in the text index (docs/performance.md, "The plans").
+REGION_TERM_PREFIX = "rgn"
+_REGION_TERM = re.compile(rf"{REGION_TERM_PREFIX}[0-9a-z]+")
 
 
 @cache
@@ -33,6 +37,16 @@ def segment(text):
     return " ".join(tokens(text))
 
 
+def region_term(code):
+    """The word that stands for a region in the search text."""
+    return f"{REGION_TERM_PREFIX}{code.lower()}"
+
+
+def region_terms(path):
+    """The words of a region path ("/370000/370200/370202/"): the region and every one above it."""
+    return " ".join(region_term(code) for code in path.split("/") if code)
+
+
 def query_words(text):
     """The words a search must all match: the finest pieces jieba finds.
 
@@ -40,6 +54,7 @@ def query_words(text):
     (客服, 专员). A query keeps only the parts: 客服专员 -> 客服 & 专员, 电商直播 -> 电商 & 直播,
     which finds a post titled 电商主播 whose text says 直播.
     """
-    words = list(dict.fromkeys(tokens(text)))
+    # (Region words are set by the region filter, never typed.)
+    words = [w for w in dict.fromkeys(tokens(text)) if not _REGION_TERM.fullmatch(w)]
     leaves = [w for w in words if not any(o != w and o in w for o in words)]
     return leaves[:20]

@@ -37,7 +37,11 @@ def clear_cache():
     # Rate-limit counters live in the (throwaway, per-run) Redis: each test starts from zero.
     from django.core.cache import cache
 
+    from momjobs.regions import lookup
+
     cache.clear()
+    # The region tree kept in memory: a test's rollback sends no signal.
+    lookup.forget()
     yield
 
 

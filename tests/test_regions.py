@@ -56,3 +56,54 @@ def test_minimum_wage_is_inherited_from_the_nearest_ancestor():
     MinimumWage.objects.create(region=city, hourly="22.00", effective_from=date(2023, 10, 1))
     assert str(MinimumWage.hourly_for(Region.objects.get(code="370202"))) == "22.00"
     assert str(MinimumWage.hourly_for(Region.objects.get(code="371302"))) == "18.00"
+
+
+# -- the in-memory tree (momjobs/regions/lookup.py) -----------------------------------------------
+
+
+def test_lookup_answers_as_the_database_does():
+    from momjobs.regions import lookup
+
+    for code in ("370000", "370200", "371300", "110000", "370202"):
+        region = Region.objects.get(code=code)
+        assert lookup.by_code(code).pk == region.pk
+        expected = set(Region.objects.within(region).values_list("pk", flat=True))
+        assert set(lookup.ids_within(region)) == expected
+    assert lookup.by_code("999999") is None
+
+
+def test_lookup_reads_nothing_once_it_has_the_tree(django_assert_num_queries):
+    from momjobs.regions import lookup
+
+    lookup.by_code("370200")
+    with django_assert_num_queries(0):
+        qingdao = lookup.by_code("370200")
+        assert len(lookup.ids_within(qingdao)) > 10
+
+
+def test_lookup_forgets_when_a_region_changes():
+    from momjobs.regions import lookup
+
+    assert lookup.by_code("370202").name == "市南区"
+    region = Region.objects.get(code="370202")
+    region.name = "市南新区"
+    region.save()
+    assert lookup.by_code("370202").name == "市南新区"
+    # A new region under Qingdao is found under the city at once.
+    Region.objects.create(
+        code="370299", name="测试区", kind=RegionKind.DISTRICT, parent=region.parent
+    )
+    new = Region.objects.get(code="370299")
+    assert new.pk in lookup.ids_within(lookup.by_code("370200"))
+    new.delete()
+    assert lookup.by_code("370299") is None
+
+
+def test_lookup_is_read_again_after_its_time(monkeypatch):
+    from momjobs.regions import lookup
+
+    lookup.by_code("370200")
+    Region.objects.filter(code="370202").update(name="改名区")  # no signal: another process
+    assert lookup.by_code("370202").name == "市南区"
+    monkeypatch.setattr(lookup, "MAX_AGE", -1)
+    assert lookup.by_code("370202").name == "改名区"

@@ -7,6 +7,7 @@ FUNCTIONAL_ZONES and hang under their city.
 
 from django.db import transaction
 
+from . import lookup
 from .models import SOURCE_KINDS, Region, RegionKind
 
 # Zones that bureaus in the demo and in the news actually run catalogs for.
@@ -48,21 +49,26 @@ def load_regions():
     created = updated = 0
     # Parents come before children in the walk, so paths can be computed in one pass.
     by_code = {}
-    to_create, to_update = [], []
+    to_create, to_update, moved = [], [], []
     for code, name, kind, parent_code in rows:
         parent = by_code.get(parent_code) if parent_code else None
         region = existing.get(code)
+        path = f"{parent.path if parent else '/'}{code}/"
         if region is None:
             region = Region(code=code)
             to_create.append(region)
-        elif (region.name, region.kind, region.parent_id) != (
+        # The path too: a district whose city moved has the same parent and a new path.
+        elif (region.name, region.kind, region.parent_id, region.path) != (
             name,
             kind,
             parent.pk if parent else None,
+            path,
         ):
             to_update.append(region)
+            if region.path != path:
+                moved.append(region.pk)
         region.name, region.kind, region.parent = name, kind, parent
-        region.path = f"{parent.path if parent else '/'}{code}/"
+        region.path = path
         region.level = region.path.count("/") - 1
         by_code[code] = region
         if region.pk is None:
@@ -72,4 +78,11 @@ def load_regions():
     for region in to_update:
         region.save()
         updated += 1
+    if moved:
+        # Postings carry their regions' codes as search words (employers.text.region_terms).
+        from employers.models import Posting
+
+        Posting.objects.refresh_region_terms(moved)
+    # Every process's copy of the tree (lookup.py) is read again once this is visible.
+    transaction.on_commit(lookup.forget)
     return created, updated
