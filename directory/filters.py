@@ -310,15 +310,54 @@ def hourly_equivalent(amount, data):
     return Decimal(amount)
 
 
-def live_postings():
+def _public_entries(*only):
     # One extra query for the whole page: each card names the phase that published it.
     entries = PhaseEntry.objects.filter(
         decision=EntryDecision.APPROVED, phase__status__in=PUBLIC_PHASE_STATUSES
     ).select_related("phase")
+    if only:
+        entries = entries.only(*only)
+    return Prefetch("phase_entries", queryset=entries, to_attr="public_entries")
+
+
+def live_postings():
+    """Live postings with everything a posting's page or the API shows."""
+    return Posting.objects.live().with_cards().prefetch_related(_public_entries())
+
+
+# What templates/includes/posting_card.html reads, and nothing else: loading 20 cards takes half
+# the time of whole rows (docs/performance.md). A field the card reads that is missing here costs
+# one query per card, which tests/test_search.py's query count would catch.
+CARD_FIELDS = (
+    "title",
+    "employer__name",
+    "region__name",
+    "pay_min",
+    "pay_max",
+    "pay_unit",
+    "hourly_min",
+    "hourly_max",
+    "flexible_hours",
+    "schedule",
+    "work_form",
+    "place",
+    "openings",
+    "contract",
+    "insurance",
+    "school_run",
+    "weekends_off",
+    "childcare_leave",
+    "no_forced_overtime",
+)
+
+
+def card_postings():
+    """Live postings as result cards show them (the search page, an employer's public page)."""
     return (
         Posting.objects.live()
-        .with_cards()
-        .prefetch_related(Prefetch("phase_entries", queryset=entries, to_attr="public_entries"))
+        .select_related("employer", "region")
+        .only(*CARD_FIELDS)
+        .prefetch_related(_public_entries("posting_id", "phase_id", "phase__title"))
     )
 
 

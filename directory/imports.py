@@ -250,8 +250,8 @@ def read_table(data, name):
         raise FileError(
             _("表格缺少必填的列：%(missing)s。找到的表头：%(found)s。")
             % {
-                "missing": "、".join(missing_report.missing),
-                "found": "、".join(missing_report.found) or _("（无）"),
+                "missing": _("、").join(missing_report.missing),
+                "found": _("、").join(missing_report.found) or _("（无）"),
             }
         )
     raise FileError(
@@ -261,7 +261,7 @@ def read_table(data, name):
         )
         % {
             "n": HEADER_SCAN_ROWS,
-            "headers": "、".join(str(c.header) for c in COLUMNS if c.required),
+            "headers": _("、").join(str(c.header) for c in COLUMNS if c.required),
         }
     )
 
@@ -926,7 +926,7 @@ def _pick(text, choices, words, message):
     the labels that may be written."""
     found = _choice(text, choices, words)
     if found is None:
-        options = "、".join(str(label) for _value, label in choices)
+        options = _("、").join(str(label) for _value, label in choices)
         raise CellError(message % {"text": text[:30], "options": options})
     return found
 

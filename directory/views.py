@@ -13,7 +13,7 @@ from employers.quality import badges, meets_minimum_wage
 from momjobs.regions.models import MinimumWage
 
 from . import phase_changes, search_cache, structured
-from .filters import PostingFilter, live_postings, relax_suggestion
+from .filters import PostingFilter, card_postings, relax_suggestion
 from .models import EntryDecision, Phase, PhaseEntry, PhaseStatus
 
 
@@ -24,7 +24,7 @@ def _results_variant(request):
 @search_cache.cached_page(variant=_results_variant)
 def job_list(request):
     search = PostingFilter(request.GET or None, queryset=Posting.objects.live())
-    results = search_cache.SearchResults(search, cards=live_postings())
+    results = search_cache.SearchResults(search, cards=card_postings())
     paginator = Paginator(results, settings.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()

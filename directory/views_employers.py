@@ -25,7 +25,7 @@ from employers.choices import Sector
 from employers.models import DirectoryEvent, Employer, EmployerStatus, PostingStatus
 from momjobs.regions.models import Region
 
-from .filters import RegionFilter, live_postings
+from .filters import RegionFilter, card_postings
 
 PUBLIC_EVENTS = [
     DirectoryEvent.LISTED,
@@ -132,6 +132,6 @@ def employer_public(request, pk):
     context = {"employer": employer, "events": events}
     if employer.status == EmployerStatus.REMOVED:
         return render(request, "employers_public/removed.html", context)
-    postings = live_postings().filter(employer=employer)
+    postings = card_postings().filter(employer=employer)
     context["page"] = Paginator(postings, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "employers_public/employer.html", context)

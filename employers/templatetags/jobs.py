@@ -4,6 +4,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.core.exceptions import ValidationError
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from employers import schedule as sched
@@ -90,3 +92,11 @@ def is_poor_contract(value):
 @register.filter
 def is_poor_insurance(value):
     return value != Insurance.FULL
+
+
+@register.filter(needs_autoescape=True)
+def paren(value, autoescape=True):
+    """A value in parentheses, the punctuation translated: "（值）" in Chinese, " (value)" in
+    English. The value is escaped as `{{ value }}` would be; the punctuation is ours."""
+    text = conditional_escape(value) if autoescape else value
+    return mark_safe(_("（%(text)s）") % {"text": text})  # noqa: S308
