@@ -237,6 +237,28 @@ def test_my_applications_history_and_withdraw(client, verified, live, personas):
     assert application.status == ApplicationStatus.WITHDRAWN
 
 
+def test_a_taken_down_post_is_named_not_linked_in_my_applications(client, verified, live):
+    """Her application stays readable after a take-down: the title, the employer and why, and
+    no link to a page that no longer exists for the public."""
+    from directory.models import Bureau, BureauStaff
+    from directory.services import posting_take_down
+    from tests.factories import make_user
+
+    officer = make_user(role="bureau")
+    BureauStaff.objects.create(bureau=Bureau.objects.get(jurisdiction__code="370200"), user=officer)
+    client.force_login(verified)
+    client.post(reverse("seeker:apply", args=[live.pk]), {"note": ""})
+    link = reverse("posting_detail", args=[live.pk])
+    assert f'href="{link}"' in client.get(reverse("seeker:applications")).content.decode()
+    posting_take_down(posting=live, by=officer, reason="虚假岗位")
+    html = client.get(reverse("seeker:applications")).content.decode()
+    assert live.title in html and f'href="{link}"' not in html
+    assert "已被人社部门下架" in html and "虚假岗位" in html
+    assert client.get(link).status_code == 404
+    english = client.get("/en" + reverse("seeker:applications")).content.decode()
+    assert "taken down" in english and "虚假岗位" in english
+
+
 def test_download_my_data(client, verified, live):
     client.force_login(verified)
     profile_post(client, cv=pdf())
