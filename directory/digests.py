@@ -25,6 +25,8 @@ import logging
 import secrets
 import smtplib
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
@@ -447,7 +449,8 @@ def send_batch(phase_id, subscription_ids):
     if not deliveries:
         return counts
     matches = _posting_ids_for_batch(phase_id, list(deliveries))
-    wanted = {pid for ids in matches.values() for pid in ids or ()}
+    cap = settings.DIGEST_MAX_POSTS  # a digest lists this many; the rest are one link away
+    wanted = {pid for ids in matches.values() for pid in (ids or ())[:cap]}
     postings = Posting.objects.with_cards().in_bulk(wanted)
     fragments = {}  # each post rendered once per language for the whole batch
     connection = mailers.default
@@ -460,7 +463,8 @@ def send_batch(phase_id, subscription_ids):
         for sid in sorted(deliveries):
             delivery = deliveries[sid]
             subscription = delivery.subscription
-            posting_list = [postings[pid] for pid in matches.get(sid) or () if pid in postings]
+            ids = matches.get(sid) or ()
+            posting_list = [postings[pid] for pid in ids[:cap] if pid in postings]
             if not _is_active(subscription) or not posting_list:
                 DigestDelivery.objects.filter(
                     pk=delivery.pk, status__in=[DeliveryStatus.PENDING]
@@ -471,7 +475,7 @@ def send_batch(phase_id, subscription_ids):
                 counts["busy"] += 1
                 continue
             message = build_digest(
-                subscription, phase, posting_list, delivery.message_id, fragments
+                subscription, phase, posting_list, delivery.message_id, fragments, total=len(ids)
             )
             try:
                 connection.send_messages([message])
@@ -597,13 +601,21 @@ def post_fragments(posting, language, cache):
     return cache[key]
 
 
-def build_digest(subscription, phase, postings, message_id, fragments=None):
-    """The digest of `postings` for one subscriber. `fragments`: a cache shared by a batch."""
+def build_digest(subscription, phase, postings, message_id, fragments=None, total=None):
+    """The digest of `postings` for one subscriber. `fragments`: a cache shared by a batch.
+
+    It lists at most DIGEST_MAX_POSTS of them (`total`: how many matched, if more than given):
+    a city-wide subscription to a 200-post phase made a 300 kB email, which mail clients clip
+    (Gmail at 102 kB). The rest are one link away: the search page with her filters and the phase.
+    """
     language = subscription.language
     fragments = {} if fragments is None else fragments
-    parts = [post_fragments(p, language, fragments) for p in postings]
+    shown = postings[: settings.DIGEST_MAX_POSTS]
+    total = max(total or 0, len(postings))
+    parts = [post_fragments(p, language, fragments) for p in shown]
     with translation.override(language):
         phase_url = settings.SITE_URL + reverse("phase_detail", args=[phase.pk])
+        more_url = search_url(subscription, phase) if total > len(parts) else ""
     context = {
         "phase": phase,
         "phase_url": phase_url,
@@ -613,7 +625,9 @@ def build_digest(subscription, phase, postings, message_id, fragments=None):
         "items_text": mark_safe(  # noqa: S308
             "".join(f"\n{number}. {part['text']}" for number, part in enumerate(parts, 1))
         ),
-        "count": len(parts),
+        "count": total,
+        "shown": len(parts),
+        "more_url": more_url,
         "region": subscription.region,
         **subscription_links(subscription),
     }
@@ -625,6 +639,27 @@ def build_digest(subscription, phase, postings, message_id, fragments=None):
         headers=digest_headers(subscription, message_id),
     )
     return dkim_signed(message, fast=True)
+
+
+def search_url(subscription, phase):
+    """/jobs/ with the subscription's filters and the phase: the posts of the phase she wants
+    (in the active language)."""
+    query = {"region": subscription.region.code, "phase": phase.pk}
+    for name, param in [
+        ("sector", "sector"),
+        ("work_form", "form"),
+        ("contract", "contract"),
+        ("insurance", "insurance"),
+        ("fits", "fits"),
+    ]:
+        if getattr(subscription, name):
+            query[param] = getattr(subscription, name)
+    if subscription.pay_min_hourly is not None:
+        query["pay_min"] = format(Decimal(str(subscription.pay_min_hourly)).normalize(), "f")
+    for name, param in [("school_run", "school_run"), ("weekends_off", "weekends")]:
+        if getattr(subscription, name):
+            query[param] = "on"
+    return f"{settings.SITE_URL}{reverse('job_list')}?{urlencode(query)}"
 
 
 def send_confirmation(subscription):

@@ -308,6 +308,8 @@ DKIM_SELECTOR = env("DKIM_SELECTOR")
 DKIM_DOMAIN = env("DKIM_DOMAIN")
 # Subscription ids per fan-out query and per send task.
 DIGEST_BATCH_SIZE = int(env("DIGEST_BATCH_SIZE", "1000"))
+# Posts listed in one digest; the rest are one link away (directory/digests.py build_digest).
+DIGEST_MAX_POSTS = int(env("DIGEST_MAX_POSTS", "30"))
 SUBSCRIBE_RATE = int(env("SUBSCRIBE_RATE", "10"))
 SUBSCRIBE_PERIOD = int(env("SUBSCRIBE_PERIOD", "3600"))
 CELERY_BEAT_SCHEDULE["sweep-digests"] = {

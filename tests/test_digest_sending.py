@@ -5,6 +5,7 @@ the email package, commits without waiting for the disk (reset after the batch).
 
 import email.parser
 import email.policy
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -166,3 +167,39 @@ def test_the_relay_commits_and_queues_batch_by_batch_and_resumes(
     event.refresh_from_db()
     assert event.processed_at is not None and event.payload["after"] == ids[-1]
     assert digests.relay_event(event.pk) == 0
+
+
+def test_a_long_digest_lists_the_first_posts_and_links_to_all(phase_world, client, settings):  # noqa: F811
+    """A city-wide digest of a big phase stays small: DIGEST_MAX_POSTS posts, then a link to the
+    search page with her filters and the phase, which shows every one of them."""
+    from directory.models import EntryDecision, PhaseEntry
+    from tests.factories import make_employer, make_posting
+
+    settings.DIGEST_MAX_POSTS = 3
+    phase = phase_world[0]
+    employer = make_employer(region_code="370203")
+    for n in range(4):
+        posting = make_posting(employer, title=f"社区早餐帮厨{n}", pay_min="25", pay_max="28")
+        posting.status = "live"
+        posting.save()
+        PhaseEntry.objects.create(phase=phase, posting=posting, decision=EntryDecision.APPROVED)
+    subscription = make_subscription(sector="catering", pay_min_hourly="21.5", school_run=True)
+    posts = list(digests.postings_for(subscription, phase.pk))
+    assert len(posts) == 4  # the four new ones; phase_world's catering post pays 20/h
+    message = digests.build_digest(subscription, phase, posts, "<d.1@momjobs.test>")
+    text = message.body
+    html = message.alternatives[0].content
+    for body in (text, html):
+        assert sum(body.count(f"/jobs/{p.pk}/") for p in posts) == 3
+        assert "这里列出其中 3 个" in body and "全部 4 个符合条件的岗位" in body
+    link = re.search(r"https?://\S+/jobs/\?\S+", text).group(0)
+    assert "&amp;" not in link
+    query = link.split("?", 1)[1]
+    assert f"phase={phase.pk}" in query and "region=370200" in query
+    assert "sector=catering" in query and "pay_min=21.5" in query and "school_run=on" in query
+    page = client.get(f"/jobs/?{query}")
+    assert page.context["page"].paginator.count == 4
+    # A digest within the limit has no such link.
+    settings.DIGEST_MAX_POSTS = 30
+    short = digests.build_digest(subscription, phase, posts, "<d.2@momjobs.test>").body
+    assert "/jobs/?" not in short and "这里列出" not in short
