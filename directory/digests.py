@@ -44,6 +44,7 @@ from django.utils.safestring import mark_safe
 from employers.fields import WeekMaskField
 from employers.models import Posting, PostingStatus
 from momjobs import emails
+from momjobs.queueing import enqueue_or_run
 from momjobs.schedule import EMPTY_MASK
 
 from .models import (
@@ -148,7 +149,9 @@ def subscription_request(*, email, region, preferences, confirmed=False):
         .first()
     )
     if subscription is not None and subscription.confirmed_at is not None:
-        transaction.on_commit(lambda: send_subscription_email.delay(subscription.pk, "exists"))
+        transaction.on_commit(
+            lambda: enqueue_or_run(send_subscription_email, subscription.pk, "exists")
+        )
         return subscription
     subscription = subscription or Subscription(email=email, region=region)
     for name in PREFERENCE_FIELDS:
@@ -157,7 +160,9 @@ def subscription_request(*, email, region, preferences, confirmed=False):
         subscription.confirmed_at = timezone.now()
     subscription.save()
     if not confirmed:
-        transaction.on_commit(lambda: send_subscription_email.delay(subscription.pk, "confirm"))
+        transaction.on_commit(
+            lambda: enqueue_or_run(send_subscription_email, subscription.pk, "confirm")
+        )
     return subscription
 
 

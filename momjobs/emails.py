@@ -13,6 +13,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from .queueing import enqueue_or_run
+
 
 def build(*, to, template, context, language=None, headers=None):
     language = language or settings.LANGUAGE_CODE
@@ -39,4 +41,4 @@ def queue(*, to, template, context, language=None):
     from .tasks import send_email
 
     payload = {"to": to, "template": template, "context": context, "language": language}
-    transaction.on_commit(lambda: send_email.delay(**payload))
+    transaction.on_commit(lambda: enqueue_or_run(send_email, **payload))

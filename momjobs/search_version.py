@@ -15,11 +15,21 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from momjobs.cache import available as cache_available
+
 KEY = "search-version"
+
+
+_pending = False  # a change made while the cache could not be reached
 
 
 def current(stored=None):
     """`stored`: KEY's value, when the caller has read it already (with other keys at once)."""
+    if _pending and cache_available():
+        # The cache answers again: make the change it missed, so that nothing it kept from
+        # before the outage is served as current.
+        _change()
+        stored = None
     version = stored if stored is not None else cache.get(KEY)
     if version is None:
         # Redis was flushed or never had it: any new value leaves every old entry unreachable.
@@ -40,7 +50,11 @@ def bump():
 
 
 def _change():
+    global _pending
     try:
         cache.incr(KEY)
-    except ValueError:  # missing: a new start is as good
+    except ValueError:  # missing: a new start is as good (or the cache is away: see below)
         cache.add(KEY, time.time_ns(), timeout=None)
+    # While Redis cannot be reached the change is lost (momjobs/cache.py answers without it);
+    # this process makes it again once Redis answers.
+    _pending = not cache_available()

@@ -160,6 +160,8 @@ CACHES = {
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "momjobs",
         "TIMEOUT": 300,
+        # A cache that does not answer within a second is treated as away (momjobs/cache.py).
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
 
@@ -220,7 +222,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Longer than any task may run, so Redis does not hand a running task to a second worker.
 CELERY_VISIBILITY_TIMEOUT = int(env("CELERY_VISIBILITY_TIMEOUT", "3600"))
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Queuing a task (after a publish, a report, a sign-up) tries once more after 0.2 s and then
+    # gives up (each caller logs and a sweep or the next request catches up): kombu's default
+    # retries took 6 s per call while Redis was down, 20 s for a bureau's "publish".
+    "max_retries": 1,
+    "interval_start": 0.2,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {}
 

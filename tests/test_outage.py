@@ -1,0 +1,136 @@
+"""When Redis is down the portal degrades, it does not break (docs/architecture.md, "When Redis is
+down"): searches are computed without the cache, rate limits let requests through, a publish
+goes through, mails are sent from the web process, and a change to what can be found made during
+the outage is not forgotten when Redis is back.
+
+The outage is real: the cache and the broker point at a port nothing listens on.
+"""
+
+import logging
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+
+from directory.models import PhaseStatus
+from momjobs import cache as soft_cache
+from momjobs import emails, search_version
+from momjobs.celery import app
+from tests.factories import make_bureau, make_employer, make_phase, make_posting, publish
+from tests.services import free_port
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The cache away (settings change: Django rebuilds its cache handler)."""
+    live = settings.CACHES
+    dead = {"default": {**live["default"], "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}}
+    settings.CACHES = dead
+    yield live
+    settings.CACHES = live
+    soft_cache._down_until = 0.0
+    search_version._pending = False
+
+
+@pytest.fixture
+def broker_down():
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+    app.conf.task_always_eager = False
+    app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
+    app._pool = None
+    app.amqp._producer_pool = None
+    yield
+    for key, value in saved.items():
+        app.conf[key] = value
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def qingdao_posting(title="社区早餐帮厨"):
+    posting = make_posting(make_employer(region_code="370202"), title=title)
+    publish(make_phase(make_bureau("370200"), status=PhaseStatus.IN_REVIEW), [posting])
+    return posting
+
+
+def test_cache_calls_answer_as_a_miss_while_redis_is_down(redis_down, caplog):
+    with caplog.at_level(logging.WARNING, logger="momjobs.cache"):
+        assert cache.get("anything", "default") == "default"
+    assert "cache unavailable" in caplog.text
+    assert not soft_cache.available()
+    # Asked no more for a while: every call answers at once.
+    assert cache.get_many(["a", "b"]) == {}
+    assert cache.add("a", 1) is False
+    assert cache.set("a", 1) is None
+    with pytest.raises(ValueError):
+        cache.incr("a")
+    assert cache.get_or_set("a", lambda: 42) == 42
+
+
+def test_search_works_without_the_cache(client, redis_down, settings):
+    settings.CACHES = redis_down  # publish with Redis up
+    posting = qingdao_posting()
+    settings.CACHES = {
+        "default": {**redis_down["default"], "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}
+    }
+    for url in ("/jobs/", "/jobs/?q=帮厨&region=370200", "/en/jobs/?q=帮厨"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert posting.title in response.content.decode(), url
+    api = client.get("/api/v1/postings/", {"q": "帮厨", "region": "370200"})
+    assert api.status_code == 200 and api.json()["count"] == 1
+
+
+def test_sign_in_and_its_rate_limit_let_people_through(client, redis_down, personas):
+    url = reverse("users:login")
+    for _ in range(12):  # over the limit of failed attempts, which cannot be counted now
+        response = client.post(url, {"username": personas.seeker_a.email, "password": "wrong"})
+        assert response.status_code == 200
+    response = client.post(
+        url, {"username": personas.seeker_a.email, "password": "correct-horse-battery-staple-42"}
+    )
+    assert response.status_code == 302
+
+
+def test_a_publish_during_the_outage_is_not_forgotten(redis_down, settings):
+    settings.CACHES = redis_down
+    before = search_version.current()
+    settings.CACHES = {
+        "default": {**redis_down["default"], "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}
+    }
+    posting = qingdao_posting()  # publishing bumps the version: lost, for now
+    posting.refresh_from_db()
+    assert posting.status == "live"
+    assert search_version._pending
+    # Redis is back with what it held before: the first request makes the missed change.
+    settings.CACHES = redis_down
+    soft_cache._down_until = 0.0
+    assert search_version.current() != before
+    assert not search_version._pending
+
+
+def test_mail_is_sent_from_the_web_process_when_the_broker_is_down(
+    broker_down, caplog, django_capture_on_commit_callbacks
+):
+    logger = "momjobs.queueing"
+    with caplog.at_level(logging.WARNING, logger), django_capture_on_commit_callbacks(execute=True):
+        emails.queue(
+            to="mum@example.test",
+            template="verify_email",
+            context={"verify_url": "https://example.test/v/1/"},
+        )
+    assert [m.to for m in mail.outbox] == [["mum@example.test"]]
+    assert "broker unavailable" in caplog.text
+
+
+def test_publishing_does_not_wait_for_the_broker(broker_down, caplog):
+    from directory import digests
+
+    posting = qingdao_posting()
+    with caplog.at_level(logging.WARNING):
+        digests.relay_soon()  # what the publish view does after the commit
+    posting.refresh_from_db()
+    assert posting.status == "live"
+    assert "digest relay not queued" in caplog.text
