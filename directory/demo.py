@@ -91,28 +91,6 @@ def _weighted(rng, options):
     return chosen[:-1]
 
 
-def _minutes(text):
-    hours, minutes = text.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
-def _school_run_free(windows):
-    """True when no weekday window touches the drop-off or pick-up time. A night shift ends
-    before the school run but leaves the parent asleep during the day: never school-run friendly.
-    """
-    blocks = [(_minutes(a), _minutes(b)) for a, b in data.SCHOOL_RUN_BLOCKS]
-    if any(window.end <= window.start for window in windows):
-        return False
-    for window in windows:
-        for start, end in window.intervals():
-            for block_start, block_end in blocks:
-                for day in range(5):  # Monday to Friday
-                    a, b = day * 1440 + block_start, day * 1440 + block_end
-                    if start < b and a < end:
-                        return False
-    return True
-
-
 def _ceil_to(value, step):
     return int(math.ceil(value / step) * step)
 
@@ -372,7 +350,7 @@ def qingdao_posting(rng, employer_data, employer, title, region, contact_phone, 
     profile = employer_data.profile
     flexible = shift == "flex"
     openings = rng.choice([1, 1, 2, 2, 3, 4, 5, 6, 8, 10])
-    school_run = flexible or _school_run_free(windows)
+    school_run = flexible or sched.school_run_free(windows)
     weekends_off = flexible or not any(d in (6, 7) for w in windows for d in w.days)
 
     parts = [
@@ -641,7 +619,7 @@ def build_yihe(summary, *, now, today, officer):
                 work_form=work_form,
                 schedule=windows_data,
                 flexible_hours=not windows_data,
-                school_run=not windows or _school_run_free(windows),
+                school_run=not windows or sched.school_run_free(windows),
                 weekends_off=True,
                 childcare_leave=contract == Contract.LABOUR,
                 no_forced_overtime=True,

@@ -72,9 +72,6 @@ SHIFTS = {
     "flex": ([], (WorkForm.HOURLY, WorkForm.PART_TIME)),
 }
 
-# Weekday slots a parent needs for the school run (drop-off and pick-up).
-SCHOOL_RUN_BLOCKS = [("07:15", "08:30"), ("15:45", "17:30")]
-
 # ---------------------------------------------------------------------------------------------
 # Titles: (title, shifts, hourly pay band, duties, requirements, training offered)
 

@@ -55,7 +55,6 @@ from employers.uscc import validate_uscc
 from momjobs.regions.models import COUNTY_LEVEL, Region, RegionKind
 
 from . import audit, services
-from .demo import _school_run_free as school_run_free
 from .models import (
     AuditAction,
     Catalog,
@@ -1270,7 +1269,7 @@ class Checker:
             imported=True,
         )
         if hours and not hours[1]:
-            posting.school_run = school_run_free(windows)
+            posting.school_run = sched.school_run_free(windows)
             posting.weekends_off = not any(d in (6, 7) for w in windows for d in w.days)
         elif hours:
             posting.school_run = posting.weekends_off = True

@@ -258,11 +258,34 @@ def describe(windows):
     return _("；").join(parts)
 
 
+# Weekday times a parent needs for the school run: drop-off and pick-up.
+SCHOOL_RUN_BLOCKS = [("07:15", "08:30"), ("15:45", "17:30")]
+
+
+def school_run_free(windows):
+    """True when no weekday window touches the drop-off or pick-up time. A night shift ends
+    before the school run but leaves the parent asleep during the day: never school-run friendly.
+    Used where a posting does not say (the import, the demo data).
+    """
+    if any(window.end <= window.start for window in windows):
+        return False
+    blocks = [(parse_time(a), parse_time(b)) for a, b in SCHOOL_RUN_BLOCKS]
+    for window in windows:
+        for start, end in window.intervals():
+            for block_start, block_end in blocks:
+                for day in range(5):  # Monday to Friday
+                    a, b = day * 1440 + block_start, day * 1440 + block_end
+                    if start < b and a < end:
+                        return False
+    return True
+
+
 __all__ = [
     "EMPTY_MASK",
     "MASK_BITS",
     "PART_TIME_DAILY_MINUTES",
     "PART_TIME_WEEKLY_MINUTES",
+    "SCHOOL_RUN_BLOCKS",
     "SLOTS_PER_DAY",
     "SLOT_MINUTES",
     "WEEK_MINUTES",
@@ -277,6 +300,7 @@ __all__ = [
     "parse_fits",
     "parse_time",
     "posting_mask",
+    "school_run_free",
     "validate_schedule",
     "weekday_name",
     "weekly_minutes",

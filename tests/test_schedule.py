@@ -129,3 +129,18 @@ def test_mask_fit_implies_minute_fit(days, start, length, free_start, free_lengt
             free_minutes.update(m % sched.WEEK_MINUTES for m in range(a, b))
         for a, b in work[0].intervals():
             assert all(m % sched.WEEK_MINUTES in free_minutes for m in range(a, b))
+
+
+@pytest.mark.parametrize(
+    ("windows", "free"),
+    [
+        ([{"days": [1, 2, 3, 4, 5], "start": "09:00", "end": "15:00"}], True),  # school hours
+        ([{"days": [1], "start": "08:00", "end": "12:00"}], False),  # over the drop-off
+        ([{"days": [3], "start": "13:00", "end": "16:00"}], False),  # over the pick-up
+        ([{"days": [6, 7], "start": "07:00", "end": "18:00"}], True),  # weekends only
+        ([{"days": [5], "start": "22:00", "end": "02:00"}], False),  # a night shift
+        ([{"days": [1, 2, 3, 4, 5], "start": "08:30", "end": "15:45"}], True),  # edges touch
+    ],
+)
+def test_school_run_free(windows, free):
+    assert sched.school_run_free(sched.windows_from_data(windows)) is free
