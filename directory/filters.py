@@ -11,7 +11,6 @@ from django import forms
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F, Prefetch
 from django.forms.utils import flatatt
@@ -25,6 +24,7 @@ from employers.models import Posting
 from employers.text import query_words, region_term
 from momjobs import search_version
 from momjobs.regions import lookup
+from momjobs.regions.forms import RegionCodeField
 
 from .models import EntryDecision, Phase, PhaseEntry, PhaseStatus
 
@@ -55,21 +55,6 @@ class Select(forms.Select):
         )
 
 
-class RegionField(forms.CharField):
-    default_error_messages = {"unknown": _("没有找到地区代码“%(code)s”。")}
-
-    def clean(self, value):
-        value = (super().clean(value) or "").strip()
-        if not value:
-            return None
-        region = lookup.by_code(value[:12])
-        if region is None:
-            raise ValidationError(
-                self.error_messages["unknown"], code="unknown", params={"code": value[:12]}
-            )
-        return region
-
-
 class FitsField(forms.CharField):
     def clean(self, value):
         value = (super().clean(value) or "").strip()
@@ -80,7 +65,7 @@ class FitsField(forms.CharField):
 
 
 class RegionFilter(django_filters.Filter):
-    field_class = RegionField
+    field_class = RegionCodeField
 
 
 class FitsFilter(django_filters.Filter):

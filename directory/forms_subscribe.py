@@ -1,37 +1,22 @@
 """Digest sign-up and preferences: the search filters, stored as columns (matched in SQL)."""
 
-import re
 import unicodedata
 from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from momjobs import schedule as sched
-from momjobs.regions.models import Region
+from momjobs.regions.forms import region_for_code
 
 from .models import Subscription
 
+
 # 6-digit GB/T 2260 codes; functional zones without one are `<city code>Z<nn>`.
-REGION_CODE = re.compile(r"^\d{6}(Z\d{2})?$")
-
-
 def clean_region_code(value):
-    # Full-width digits (３７０２００) are what a phone keyboard in Chinese mode types.
-    code = unicodedata.normalize("NFKC", value or "").strip().upper()
-    if not REGION_CODE.match(code):
-        raise ValidationError(
-            _("请填写6位行政区划代码，例如 370200（青岛市）。"), code="region_format"
-        )
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise ValidationError(
-            _("没有找到地区代码“%(code)s”。"), code="region_unknown", params={"code": code}
-        )
-    return region
+    return region_for_code(value, strict=True)
 
 
 def clean_fits_text(value):

@@ -8,6 +8,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from momjobs.regions import lookup
 from momjobs.regions.models import COUNTY_LEVEL, Region, RegionKind
 from momjobs.users.models import Role, User
 
@@ -94,7 +95,7 @@ class RegionField(forms.CharField):
         return value
 
     def _by_code(self, code):
-        region = Region.objects.filter(code=code).first()
+        region = lookup.by_code(code)
         if region is None:
             raise ValidationError(self.error_messages["unknown"], code="unknown")
         if region.kind not in PLACES:

@@ -197,6 +197,11 @@ def test_bad_input_keeps_the_other_filters(client, catalog):
     assert "无法识别空闲时间" in html
     html = client.get(reverse("job_list"), {"region": "999999"}).content.decode()
     assert "没有找到地区代码" in html
+    # What a phone keyboard in Chinese mode types: full-width digits, spaces.
+    typed = client.get(reverse("job_list"), {"region": " ３７０２００ "})
+    plain = client.get(reverse("job_list"), {"region": "370200"})
+    assert typed.context["page"].paginator.count == plain.context["page"].paginator.count > 0
+    assert "没有找到地区代码" not in typed.content.decode()
 
 
 def test_no_results_suggests_dropping_the_most_restrictive_filter(client, catalog):

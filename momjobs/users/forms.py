@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from momjobs.regions.forms import RegionCodeField
+
 
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
@@ -92,19 +94,6 @@ class SignUpForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
-
-
-class RegionCodeField(forms.CharField):
-    def clean(self, value):
-        from momjobs.regions.models import Region
-
-        value = (super().clean(value) or "").strip()
-        if not value:
-            return None
-        region = Region.objects.filter(code=value[:12]).first()
-        if region is None:
-            raise forms.ValidationError(_("没有找到这个地区代码。"), code="unknown_region")
-        return region
 
 
 class ProfileForm(forms.Form):
