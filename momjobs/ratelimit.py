@@ -5,6 +5,7 @@ A refused request gets HTTP 429 with Retry-After and a page that says when to tr
 """
 
 import functools
+import hashlib
 import time
 
 from django.conf import settings
@@ -23,7 +24,10 @@ def client_ip(request):
 
 def _window_key(scope, key, period):
     window = int(time.time() // period)
-    return f"rl:{scope}:{key}:{window}", period - int(time.time() % period)
+    # `key` can be anything typed (an email address on sign-in): hashed, so that a key is short
+    # and plain whatever was typed.
+    digest = hashlib.sha256(str(key).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"rl:{scope}:{digest}:{window}", period - int(time.time() % period)
 
 
 def count(scope, key, period):

@@ -175,3 +175,14 @@ def test_admin_login_goes_through_the_portal_sign_in(client):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response.url.startswith(reverse("users:login"))
+
+
+def test_rate_limit_keys_are_short_whatever_was_typed():
+    """Sign-in counts failures per typed address: anything, of any length, in the cache key."""
+    from momjobs import ratelimit
+
+    long_key, _ = ratelimit._window_key("login", "x" * 5000 + "\x00\U0010ffff", 60)
+    assert len(long_key) < 80 and long_key.isascii() and " " not in long_key
+    same, _ = ratelimit._window_key("login", "x" * 5000 + "\x00\U0010ffff", 60)
+    other, _ = ratelimit._window_key("login", "x" * 5001, 60)
+    assert same == long_key != other
