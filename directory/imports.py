@@ -52,6 +52,7 @@ from employers.models import (
 from employers.rules import find_violations
 from employers.uscc import normalise as normalise_uscc
 from employers.uscc import validate_uscc
+from momjobs.records import record_language
 from momjobs.regions.models import COUNTY_LEVEL, Region, RegionKind
 
 from . import audit, services
@@ -1503,14 +1504,17 @@ def save_checked(checked, *, job, at=None):
     phase.save(update_fields=["status"])
 
     employers = list(checked.new_employers.values())
+    with record_language():
+        listed = _("由%(bureau)s导入岗位汇总表时登记") % {"bureau": catalog.bureau}
+        reason = _("%(bureau)s导入岗位汇总表《%(file)s》，登记入录并视为已核验") % {
+            "bureau": catalog.bureau,
+            "file": job.original_name,
+        }
+        imported = _("人社部门导入")
     for employer in employers:
-        employer.status_reason = _("由%(bureau)s导入岗位汇总表时登记") % {"bureau": catalog.bureau}
+        employer.status_reason = listed
         employer.status_changed_at = at
     Employer.objects.bulk_create(employers)
-    reason = _("%(bureau)s导入岗位汇总表《%(file)s》，登记入录并视为已核验") % {
-        "bureau": catalog.bureau,
-        "file": job.original_name,
-    }
     EmployerStatusEvent.objects.bulk_create(
         EmployerStatusEvent(
             employer=e, kind=kind, status=EmployerStatus.VERIFIED, reason=reason, at=at, by=by
@@ -1532,7 +1536,7 @@ def save_checked(checked, *, job, at=None):
                 phase=phase,
                 posting=posting,
                 decision=EntryDecision.APPROVED,
-                reason=_("人社部门导入"),
+                reason=imported,
                 decided_by=by,
                 decided_at=at,
                 submitted_at=at,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from employers import services as employer_services
 from employers.models import Posting, PostingStatus
 from momjobs import emails, search_version
+from momjobs.records import record_language
 
 from . import audit, digests, phase_changes
 from .models import AuditAction, EntryDecision, OutboxEvent, Phase, PhaseEntry, PhaseStatus
@@ -39,8 +40,10 @@ def phase_publish(*, phase, by=None, at=None):
     new = [e.posting for e in entries if not e.carried_over]
     employer_services.postings_go_live(postings=new, at=at)
     # Entries still pending when the phase goes out are not part of it.
+    with record_language():
+        unfinished = _("发布时未完成审核")
     PhaseEntry.objects.filter(phase=phase, decision=EntryDecision.PENDING).update(
-        decision=EntryDecision.WITHDRAWN, reason=_("发布时未完成审核")
+        decision=EntryDecision.WITHDRAWN, reason=unfinished
     )
     # The previous published phase of this catalog is superseded; its postings not carried
     # over stop recruiting (docs/bureaus.md).
@@ -261,8 +264,10 @@ def _withdraw_stale_carried(*, phase, entries):
     )
     stale = [e.pk for e in entries if e.carried_over and e.posting_id not in open_ids]
     if stale:
+        with record_language():
+            gone = _("发布前岗位已结束招聘或被下架")
         PhaseEntry.objects.filter(pk__in=stale).update(
-            decision=EntryDecision.WITHDRAWN, reason=_("发布前岗位已结束招聘或被下架")
+            decision=EntryDecision.WITHDRAWN, reason=gone
         )
     return [e for e in entries if e.pk not in stale]
 
@@ -289,7 +294,8 @@ def _close_not_carried(*, phase, kept, by):
         .distinct()
         .order_by("pk")
     )
-    reason = _("未延续到%(phase)s") % {"phase": phase.title}
+    with record_language():
+        reason = _("未延续到%(phase)s") % {"phase": phase.title}
     closed = 0
     for posting in postings:
         employer_services.posting_close(posting=posting, by=by, reason=reason)

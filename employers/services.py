@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from momjobs import emails, search_version
+from momjobs.records import record_language
 from momjobs.users.models import Role, User
 
 from .models import (
@@ -105,8 +106,10 @@ def employer_register(*, email, password, display_name, employer_fields, licence
     employer.status_changed_at = timezone.now()
     employer.save()
     EmployerMembership.objects.create(employer=employer, user=user, role=MembershipRole.OWNER)
+    with record_language():
+        submitted = _("提交登记")
     EmployerStatusEvent.objects.create(
-        employer=employer, status=EmployerStatus.PENDING, reason=_("提交登记"), by=user
+        employer=employer, status=EmployerStatus.PENDING, reason=submitted, by=user
     )
     _tell_staff(
         employer,
@@ -319,8 +322,10 @@ def revision_data(posting):
 def posting_propose_change(*, posting, changed, by):
     """`changed` is an unsaved, validated copy of a live posting with the new facts. The live
     posting stays as it is until a bureau approves; one pending change at a time."""
+    with record_language():
+        superseded = _("已被更新的修改取代")
     PostingRevision.objects.filter(posting=posting, status=RevisionStatus.PENDING).update(
-        status=RevisionStatus.REJECTED, reason=_("已被更新的修改取代"), decided_at=timezone.now()
+        status=RevisionStatus.REJECTED, reason=superseded, decided_at=timezone.now()
     )
     return PostingRevision.objects.create(
         posting=posting, data=revision_data(changed), submitted_by=by

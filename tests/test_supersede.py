@@ -351,3 +351,20 @@ def test_other_employers_are_unaffected_by_an_unrelated_catalog(world):
     assert Posting.objects.get(pk=linyi_post.pk).status == PostingStatus.CLOSED
     for posting in (world.kept, world.dropped, world.b_post):
         assert Posting.objects.get(pk=posting.pk).status == PostingStatus.LIVE
+
+
+def test_reasons_the_system_writes_are_in_chinese_whoever_published(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    """An officer publishing from the English pages leaves the same records as one working in
+    Chinese (momjobs/records.py): the closed post's reason is read by Chinese-speaking seekers."""
+    second = create_next(world)
+    phase_carry_over(phase=second, posting_ids=[world.kept.pk], by=world.p.bureau_inside)
+    pending = make_posting(world.p.employer_b, title="社区保洁员", sector="domestic")
+    PhaseEntry.objects.create(phase=second, posting=pending)  # still pending at publication
+    with django_capture_on_commit_callbacks(execute=True):
+        world.client.post("/en" + reverse("bureau:phase_publish", args=[second.pk]))
+    second.refresh_from_db()
+    assert second.status == PhaseStatus.PUBLISHED
+    assert Posting.objects.get(pk=world.dropped.pk).status_reason == f"未延续到{second.title}"
+    assert PhaseEntry.objects.get(phase=second, posting=pending).reason == "发布时未完成审核"
