@@ -177,7 +177,8 @@ def employer_decide(*, employer, by, status, reason=""):
         # (applicants are told) and its submissions still under review are withdrawn.
         from employers.models import Posting
 
-        why = _("单位已移出用人单位名录：%(reason)s") % {"reason": reason}
+        with record_language():
+            why = _("单位已移出用人单位名录：%(reason)s") % {"reason": reason}
         # (A posting of hers in another city comes down too: the removal is the bureau's act.)
         for posting in Posting.objects.filter(employer=employer, status=PostingStatus.LIVE):
             _take_down(posting=posting, by=by, reason=why)
@@ -235,7 +236,8 @@ def phase_carry_over(*, phase, posting_ids, by):
         carry = candidate.posting_id in chosen
         counts[0 if carry else 1] += 1
         decision = EntryDecision.APPROVED if carry else EntryDecision.REJECTED
-        reason = "" if carry else str(phase_changes.CARRY_REASON_NOT)
+        with record_language():
+            reason = "" if carry else str(phase_changes.CARRY_REASON_NOT)
         entry = existing.get(candidate.posting_id)
         if entry is not None and (not entry.carried_over or entry.decision == decision):
             continue  # unchanged (or, oddly, submitted anew: its review decides)

@@ -122,7 +122,11 @@ class SubmitForm(forms.Form):
     def __init__(self, *args, phases, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phase"].choices = [
-            (p.pk, f"{p.title}（{p.catalog.bureau.name}）") for p in phases
+            (
+                p.pk,
+                _("%(phase)s（%(bureau)s）") % {"phase": p.title, "bureau": p.catalog.bureau.name},
+            )
+            for p in phases
         ]
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from momjobs.regions import lookup
+from momjobs.regions.forms import normalise as regions_normalise
 from momjobs.regions.models import COUNTY_LEVEL, Region, RegionKind
 from momjobs.users.models import Role, User
 
@@ -24,7 +25,6 @@ LICENCE_SIGNATURES = (
     (b"\xff\xd8\xff", ".jpg"),
     (b"\x89PNG", ".png"),
 )
-_FULL_WIDTH_DIGITS = {0xFF10 + d: ord("0") + d for d in range(10)}
 # Where an organisation can be: a county-level unit or a functional zone ("371300Z01").
 PLACES = (*COUNTY_LEVEL, RegionKind.ZONE)
 CODE = re.compile(r"[0-9]{6}([Zz][0-9]{2})?")
@@ -79,7 +79,8 @@ class RegionField(forms.CharField):
 
     def clean(self, value):
         # The CharField checks first (required, length, no NUL), then the lookup.
-        text = "".join(super().clean(value).translate(_FULL_WIDTH_DIGITS).split())
+        # Full-width digits and letters (３７０２００Ｚ０１) as ASCII, spaces dropped.
+        text = regions_normalise(super().clean(value))
         if not text:
             return None
         if CODE.fullmatch(text):
@@ -120,7 +121,7 @@ class RegionField(forms.CharField):
             return candidates[0]
         if not candidates:
             raise ValidationError(self.error_messages["unknown"], code="unknown")
-        options = "；".join(f"{r.full_name} {r.code}" for r in candidates[:8])
+        options = str(_("；")).join(f"{r.full_name} {r.code}" for r in candidates[:8])
         raise ValidationError(
             self.error_messages["ambiguous"], code="ambiguous", params={"options": options}
         )

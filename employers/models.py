@@ -196,19 +196,22 @@ class PostingQuerySet(models.QuerySet):
             return self.none()
         return self.filter(employer__memberships__user=user)
 
-    def refresh_region_terms(self, region_ids):
-        """Rewrite the region words of the postings in these regions (after their path changed),
-        as Posting.prepare() would write them; returns how many postings changed."""
+    def refresh_region_terms(self, region_ids=None):
+        """Rewrite the region words of the postings in these regions (all, without ids) as
+        Posting.prepare() writes them: after a region moved, or for postings saved by code that
+        did not write them. Returns how many postings changed."""
+        import importlib
+
         from django.db import connection
 
+        # The migration's statement (frozen there, so the two can never differ).
+        sql = importlib.import_module("employers.migrations.0008_search_region_terms").ADD
+        params = []
+        if region_ids is not None:
+            sql += " AND r.id = ANY(%s)"
+            params = [list(region_ids)]
         with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE employers_posting AS p SET search_text = "
-                "regexp_replace(p.search_text, '( +rgn[0-9a-z]+)+$', '') || "
-                "lower(regexp_replace(trim(BOTH '/' FROM r.path), '(^|/)', ' rgn', 'g')) "
-                "FROM regions_region AS r WHERE r.id = p.region_id AND r.id = ANY(%s)",
-                [list(region_ids)],
-            )
+            cursor.execute(sql, params)
             return cursor.rowcount
 
     def with_cards(self):

@@ -26,10 +26,18 @@ def _jieba():
 
 
 def tokens(text):
-    """Search-engine mode: 客服专员 -> 客服 专员 客服专员, so a search for 客服 finds it."""
+    """Search-engine mode: 客服专员 -> 客服 专员 客服专员, so a search for 客服 finds it.
+
+    A word shaped like a region word ("rgn110000") is dropped: only Posting.prepare() writes
+    those, from the posting's region, so no text can put a post into another city's searches.
+    """
     words = []
     for chunk in _KEEP.findall((text or "").lower()):
-        words += [w for w in _jieba().lcut_for_search(chunk) if w.strip()]
+        words += [
+            w
+            for w in _jieba().lcut_for_search(chunk)
+            if w.strip() and not _REGION_TERM.fullmatch(w)
+        ]
     return words
 
 
@@ -54,7 +62,6 @@ def query_words(text):
     (客服, 专员). A query keeps only the parts: 客服专员 -> 客服 & 专员, 电商直播 -> 电商 & 直播,
     which finds a post titled 电商主播 whose text says 直播.
     """
-    # (Region words are set by the region filter, never typed.)
-    words = [w for w in dict.fromkeys(tokens(text)) if not _REGION_TERM.fullmatch(w)]
+    words = list(dict.fromkeys(tokens(text)))  # (region words are set by the region filter)
     leaves = [w for w in words if not any(o != w and o in w for o in words)]
     return leaves[:20]

@@ -228,6 +228,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # gives up (each caller logs and a sweep or the next request catches up): kombu's default
     # retries took 6 s per call while Redis was down, 20 s for a bureau's "publish".
     "max_retries": 1,
+    # (and does not wait for a host that does not answer: connecting times out after 1 s)
+    "socket_connect_timeout": 1,
     "interval_start": 0.2,
     "interval_step": 0.2,
     "interval_max": 0.5,

@@ -6,6 +6,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from employers.models import Employer, EmployerStatus, EmployerStatusEvent
 from momjobs.users.models import Role
@@ -244,13 +245,14 @@ def test_removing_an_employer_takes_its_live_postings_down_and_withdraws_its_sub
     Application.objects.create(posting=live, seeker=personas.seeker_a)
     mailoutbox.clear()
 
-    with django_capture_on_commit_callbacks(execute=True):
+    # (From the English pages: the reason written into the postings is Chinese all the same.)
+    with django_capture_on_commit_callbacks(execute=True), translation.override("en"):
         services.employer_decide(employer=employer, by=officer, status="removed", reason="虚假招聘")
 
     for posting in (live, other_city):
         posting.refresh_from_db()
         assert posting.status == PostingStatus.TAKEN_DOWN
-        assert "虚假招聘" in posting.status_reason
+        assert posting.status_reason == "单位已移出用人单位名录：虚假招聘"
     entry.refresh_from_db()
     assert entry.decision == EntryDecision.WITHDRAWN
     untouched.refresh_from_db()

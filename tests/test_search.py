@@ -1,3 +1,4 @@
+import io
 import json
 import re
 from decimal import Decimal
@@ -377,20 +378,37 @@ def test_region_words_follow_a_region_that_moved(db):
 
 
 def test_the_migration_writes_what_prepare_writes(db):
-    """employers/migrations/0008 adds the region words in SQL; the result is prepare()'s."""
+    """employers/migrations/0008 adds the region words in SQL; the result is prepare()'s, also
+    for a text that carried words of that shape itself, and for an empty text."""
     import importlib
 
+    from django.core.management import call_command
+
     migration = importlib.import_module("employers.migrations.0008_search_region_terms")
-    posting = make_posting(make_employer(region_code="370202"), title="社区收银员")
+    employer = make_employer(region_code="370202")
+    posting = make_posting(employer, title="社区收银员", description="诚聘收银员 rgn110000")
+    assert "rgn110000" not in posting.search_text  # no text can put a post in another city
     prepared = posting.search_text
+    assert prepared.endswith(" rgn370000 rgn370200 rgn370202")
+    empty = make_posting(employer, title="收银员")
+    Posting.objects.filter(pk=empty.pk).update(search_text=" rgn370000 rgn370200 rgn370202")
     with connection.cursor() as cursor:
         cursor.execute(migration.REMOVE)
         posting.refresh_from_db()
         assert "rgn" not in posting.search_text
+        # As the old code wrote it: the typed word kept, no region words.
+        Posting.objects.filter(pk=posting.pk).update(search_text=posting.search_text + " rgn110000")
         cursor.execute(migration.ADD)
-        cursor.execute(migration.ADD)  # twice: nothing added the second time
+        cursor.execute(migration.ADD)  # twice: nothing changes the second time
+        assert cursor.rowcount == 0
     posting.refresh_from_db()
     assert posting.search_text == prepared
+    assert Posting.objects.get(pk=empty.pk).search_text == " rgn370000 rgn370200 rgn370202"
+    # The command after a deploy: the same statement, nothing left to do.
+    Posting.objects.filter(pk=posting.pk).update(search_text="社区 收银员")
+    call_command("refresh_region_words", stdout=io.StringIO())
+    posting.refresh_from_db()
+    assert posting.search_text == "社区 收银员 rgn370000 rgn370200 rgn370202"
 
 
 # -- posting page: JSON-LD and Open Graph --------------------------------------------------------

@@ -1,27 +1,32 @@
 """Region words in every posting's search text (Posting.prepare, employers.text.region_terms).
 
 "/370000/370200/370202/" adds "rgn370000 rgn370200 rgn370202": a word searched in a city is then
-one lookup in the text index (docs/performance.md). One UPDATE over the table; on a million
-postings it rewrites every row (about 3 minutes and twice the table's size on disk while it runs).
+one lookup in the text index (docs/decisions/0005-region-words.md). Words of that shape already
+in a posting's own text are dropped, as `employers.text.tokens` now drops them. One UPDATE over
+the table; on a million postings it rewrites every row (minutes, and twice the table's size on
+disk while it runs). `manage.py refresh_region_words` runs the same statement again (after a
+deploy, for postings saved by the old code meanwhile).
 """
 
 from django.db import migrations
 
-# The same text as Posting.prepare: "<words> rgn370000 rgn370200 rgn370202" (lower() as region_term).
-ADD = r"""
+# The words without any region word: what `tokens()` keeps.
+WORDS = r"ltrim(regexp_replace(p.search_text, '(^| )rgn[0-9a-z]+(?= |$)', '', 'g'), ' ')"
+# The region words of the posting's region, as region_terms() writes them (with a leading space).
+REGION = r"lower(regexp_replace(trim(BOTH '/' FROM r.path), '(^|/)', ' rgn', 'g'))"
+
+# Exactly Posting.prepare()'s "<words> rgn370000 rgn370200 rgn370202" (tested).
+ADD = f"""
 UPDATE employers_posting AS p
-SET search_text = p.search_text || lower(
-    regexp_replace(trim(BOTH '/' FROM r.path), '(^|/)', ' rgn', 'g')
-)
+SET search_text = {WORDS} || {REGION}
 FROM regions_region AS r
-WHERE r.id = p.region_id AND p.search_text !~ ' rgn[0-9a-z]+$'
+WHERE r.id = p.region_id AND p.search_text IS DISTINCT FROM {WORDS} || {REGION}
 """
 
-# Trimmed back: everything from the first region word to the end.
-REMOVE = r"""
-UPDATE employers_posting
-SET search_text = regexp_replace(search_text, '( +rgn[0-9a-z]+)+$', '')
-WHERE search_text ~ ' rgn[0-9a-z]+$'
+REMOVE = f"""
+UPDATE employers_posting AS p
+SET search_text = {WORDS}
+WHERE p.search_text ~ '(^| )rgn[0-9a-z]+( |$)'
 """
 
 

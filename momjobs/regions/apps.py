@@ -13,7 +13,7 @@ class RegionsConfig(AppConfig):
         from . import lookup
         from .models import Region
 
-        post_save.connect(lookup.forget, sender=Region, dispatch_uid="regions-lookup-save")
-        post_delete.connect(lookup.forget, sender=Region, dispatch_uid="regions-lookup-delete")
+        post_save.connect(lookup.region_changed, sender=Region, dispatch_uid="regions-save")
+        post_delete.connect(lookup.region_changed, sender=Region, dispatch_uid="regions-delete")
         # `flush` (tests) empties the table and then sends post_migrate.
         post_migrate.connect(lookup.forget, dispatch_uid="regions-lookup-migrate")

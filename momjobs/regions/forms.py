@@ -1,7 +1,7 @@
 """A region typed as its code: the search filter, a seeker's district, a subscription.
 
 (Employers type a district by code or by name: employers/forms_account.py RegionField, which
-builds on `normalise`.)
+normalises the text with `normalise` too.)
 """
 
 import re

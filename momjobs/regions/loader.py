@@ -83,6 +83,10 @@ def load_regions():
         from employers.models import Posting
 
         Posting.objects.refresh_region_terms(moved)
-    # Every process's copy of the tree (lookup.py) is read again once this is visible.
+        # What a search finds in those regions changed: cached results are dropped.
+        from momjobs import search_version
+
+        search_version.bump()
+    # This process reads the tree again once this is committed; others within lookup.MAX_AGE.
     transaction.on_commit(lookup.forget)
     return created, updated

@@ -3,8 +3,9 @@
 Regions are reference data (3,214 rows, written by `load_regions` and now and then in the
 admin), yet a search used to spend two queries and about 1.5 ms of Python on them
 (docs/performance.md). Each process reads the whole table once and keeps it for MAX_AGE seconds.
-It forgets it at once when this process saves or deletes a region, when `load_regions` runs and
-when the database is flushed (tests); another process sees an admin's edit within MAX_AGE.
+It forgets it when this process saves or deletes a region (at once and after the commit), when
+`load_regions` commits and when the database is flushed (tests); other processes see a change
+within MAX_AGE.
 """
 
 import bisect
@@ -62,6 +63,15 @@ def ids_within(region):
 
 
 def forget(*args, **kwargs):
-    """Drop this process's copy (a signal receiver too)."""
+    """Drop this process's copy."""
     global _tree
     _tree = None
+
+
+def region_changed(*args, **kwargs):
+    """A region saved or deleted (signal receiver): forget now, and again once the change is
+    committed, so that no request in between keeps the tree as it was."""
+    from django.db import transaction
+
+    forget()
+    transaction.on_commit(forget)
