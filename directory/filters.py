@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import F, Prefetch
+from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q
 from django.forms.utils import flatatt
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from employers import schedule as sched
 from employers.choices import Contract, Insurance, PayUnit, Place, Sector, WorkForm
 from employers.models import Posting
-from employers.text import query_words, region_term
+from employers.text import query_words, region_term, typed_words
 from momjobs import search_version
 from momjobs.regions import lookup
 from momjobs.regions.forms import RegionCodeField
@@ -216,11 +216,10 @@ class PostingFilter(django_filters.FilterSet):
         words = query_words(value[:Q_MAX_CHARS])
         if not words:
             return queryset
-        query = None
-        for word in words:
-            part = SearchQuery(word, config="simple", search_type="plain")
-            query = part if query is None else query & part
-        self.search_query = query
+        self.search_query = _all_of(words)
+        typed = typed_words(value[:Q_MAX_CHARS])
+        # 服务员: any post that says 服务 matches; those that say 服务员 come first.
+        self.search_typed = _all_of(typed) if set(typed) != set(words) else None
         # The condition itself is added by filter_queryset, which knows the region too.
         return queryset
 
@@ -258,9 +257,14 @@ class PostingFilter(django_filters.FilterSet):
             # The ids, not a subquery: PostgreSQL would guess one row (docs/performance.md).
             queryset = queryset.filter(region_id__in=lookup.ids_within(region))
         if query is not None and sort in ("", SortChoices.RELEVANCE):
-            return queryset.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
-                "-rank", "-published_at", "-id"
+            queryset = queryset.annotate(rank=SearchRank(F("search_vector"), query))
+            typed = getattr(self, "search_typed", None)
+            if typed is None:
+                return queryset.order_by("-rank", "-published_at", "-id")
+            queryset = queryset.annotate(
+                as_typed=ExpressionWrapper(Q(search_vector=typed), output_field=BooleanField())
             )
+            return queryset.order_by("-as_typed", "-rank", "-published_at", "-id")
         if sort == SortChoices.PAY:
             return queryset.order_by(F("hourly_min").desc(nulls_last=True), "-published_at", "-id")
         return queryset.order_by("-published_at", "-id")
@@ -284,6 +288,14 @@ class PostingFilter(django_filters.FilterSet):
             "按时薪比较：月薪按岗位自身的每周工时折算，没有固定工时的按每月 21.75 天 × 8 小时"
             "（%(hours)s 小时）折算，日薪按岗位每日工时（否则按 8 小时）折算；计件岗位不参与比较。"
         ) % {"hours": settings.STANDARD_MONTH_HOURS}
+
+
+def _all_of(words):
+    query = None
+    for word in words:
+        part = SearchQuery(word, config="simple", search_type="plain")
+        query = part if query is None else query & part
+    return query
 
 
 def hourly_equivalent(amount, data):

@@ -24,7 +24,7 @@ from django.middleware.csp import get_nonce
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from employers.text import query_words
+from employers.text import query_words, typed_words
 from momjobs import search_version
 
 from .filters import Q_MAX_CHARS, hourly_equivalent
@@ -56,7 +56,11 @@ def normalised(search):
         if name in form.errors or name == "pay_unit" or value is None or value is False:
             continue
         if name == "q":
-            value = " ".join(query_words(value[:Q_MAX_CHARS]))
+            text = value[:Q_MAX_CHARS]
+            words = query_words(text)
+            # The words it needs and, for the order, the words as typed (服务员 and 服务 need the
+            # same word, 服务, and list the posts in different orders).
+            value = f"{' '.join(words)} | {' '.join(typed_words(text))}" if words else ""
         elif name == "region":
             value = value.code
         elif name == "pay_min":

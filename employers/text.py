@@ -60,8 +60,39 @@ def query_words(text):
 
     Postings are indexed in search-engine mode, so a compound (客服专员) is indexed with its parts
     (客服, 专员). A query keeps only the parts: 客服专员 -> 客服 & 专员, 电商直播 -> 电商 & 直播,
-    which finds a post titled 电商主播 whose text says 直播.
+    which finds a post titled 电商主播 whose text says 直播. A piece that only bridges two others
+    (货主 in 带货主播, between 带货 and 主播) is not required: a post saying 带货 and 主播 apart
+    has no 货主.
     """
     words = list(dict.fromkeys(tokens(text)))  # (region words are set by the region filter)
     leaves = [w for w in words if not any(o != w and o in w for o in words)]
-    return leaves[:20]
+    typed = typed_words(text, words)
+    return [w for w in leaves if not _bridges(w, leaves, typed)][:20]
+
+
+def typed_words(text, words=None):
+    """The words as typed, as far as jieba knows them: the longest pieces (服务员 for 服务员,
+    where the search needs only 服务). Posts that contain them come first (directory/filters.py):
+    a search for 服务员 lists waiting jobs before the other posts that say 服务."""
+    words = list(dict.fromkeys(tokens(text))) if words is None else words
+    return [w for w in words if not any(o != w and w in o for o in words)][:20]
+
+
+def _bridges(word, leaves, typed):
+    """True when every character of `word`, where it stands in a typed word, is covered by
+    other pieces there."""
+    for whole in typed:
+        start = whole.find(word)
+        if start < 0 or len(word) == len(whole):
+            continue
+        covered = set()
+        for other in leaves:
+            if other == word:
+                continue
+            at = whole.find(other)
+            while at >= 0:
+                covered.update(range(at, at + len(other)))
+                at = whole.find(other, at + 1)
+        if all(i in covered for i in range(start, start + len(word))):
+            return True
+    return False

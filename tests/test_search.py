@@ -263,6 +263,33 @@ def test_results_page_query_count_is_constant(client, catalog, settings):
     assert one == fifty
 
 
+def test_posts_that_say_the_word_as_typed_come_first(client, db):
+    """服务员 needs only 服务 (what jieba finds in 家政服务, 客户服务 …), so every post that says
+    服务 matches; the ones that say 服务员 are listed first, whatever else ranks the others. And
+    the result cache keeps 服务 and 服务员 apart although they need the same word."""
+    employer = make_employer(region_code="370202")
+    other = make_posting(
+        employer,
+        title="家政服务保洁",
+        description="上门服务，服务社区，服务周到，服务时间灵活，为家庭提供保洁服务。",
+    )
+    waiter = make_posting(employer, title="餐厅服务员", description="负责点餐和上菜。")
+    publish(make_phase(make_bureau("370200"), status=PhaseStatus.IN_REVIEW), [other, waiter])
+
+    def titles(q):
+        page = client.get(reverse("job_list"), {"q": q}).context["page"]
+        return [p.title for p in page.object_list]
+
+    assert titles("服务") == ["家政服务保洁", "餐厅服务员"]  # by rank: 服务 six times
+    assert titles("服务员") == ["餐厅服务员", "家政服务保洁"]
+    api = client.get("/api/v1/postings/", {"q": "服务员"}).json()
+    assert [r["title"] for r in api["results"]] == ["餐厅服务员", "家政服务保洁"]
+    # A piece that only bridges two others is not required: 货主 in 带货主播.
+    apart = make_posting(employer, title="直播带货", description="招聘主播，会带货。")
+    publish(make_phase(make_bureau("370200", name="第二批"), status=PhaseStatus.IN_REVIEW), [apart])
+    assert "直播带货" in titles("带货主播")
+
+
 def test_full_text_uses_the_gin_index(db):
     employer = make_employer()
     template = make_posting(employer)
