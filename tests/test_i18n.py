@@ -437,6 +437,9 @@ def test_english_pages_have_no_chinese_interface_text(client, catalog):
         assert_no_chinese_ui(response.content.decode(), data, url)
     home = client.get("/en/").content.decode()
     assert "There are 2 jobs open right now." in home
+    # The PDF and the spreadsheet are the bureau's Chinese catalog: the English page says so.
+    phase_page = client.get(f"/en/phases/{phase.pk}/").content.decode()
+    assert "PDF file in Chinese" in phase_page and 'hreflang="zh-Hans"' in phase_page
 
 
 @pytest.mark.django_db
