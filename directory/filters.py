@@ -21,10 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from employers import schedule as sched
 from employers.choices import Contract, Insurance, PayUnit, Place, Sector, WorkForm
 from employers.models import Posting
+from employers.quality import badges
 from employers.text import query_words, region_term, typed_words
 from momjobs import search_version
 from momjobs.regions import lookup
 from momjobs.regions.forms import RegionCodeField
+from momjobs.regions.models import MinimumWage
 
 from .models import EntryDecision, Phase, PhaseEntry, PhaseStatus
 
@@ -345,7 +347,22 @@ CARD_FIELDS = (
     "weekends_off",
     "childcare_leave",
     "no_forced_overtime",
+    "training",
+    "career_route",
+    "region__path",
 )
+
+
+def with_quality(postings):
+    """Give each card its job-quality badges (employers/quality.py: good ones, and the warnings:
+    pay below the local minimum, no or unknown insurance, …) against its region's minimum-wage
+    standard: one query for the whole page."""
+    postings = list(postings)
+    minimums = MinimumWage.in_force_for({p.region for p in postings})
+    for posting in postings:
+        minimum = minimums.get(posting.region_id)
+        posting.quality = badges(posting, minimum)
+    return postings
 
 
 def card_postings():

@@ -13,7 +13,7 @@ from employers.quality import badges, meets_minimum_wage
 from momjobs.regions.models import MinimumWage
 
 from . import phase_changes, search_cache, structured
-from .filters import PostingFilter, card_postings, relax_suggestion
+from .filters import PostingFilter, card_postings, relax_suggestion, with_quality
 from .models import EntryDecision, Phase, PhaseEntry, PhaseStatus
 
 
@@ -27,6 +27,7 @@ def job_list(request):
     results = search_cache.SearchResults(search, cards=card_postings())
     paginator = Paginator(results, settings.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = with_quality(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

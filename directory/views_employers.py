@@ -25,7 +25,7 @@ from employers.choices import Sector
 from employers.models import DirectoryEvent, Employer, EmployerStatus, PostingStatus
 from momjobs.regions.models import Region
 
-from .filters import RegionFilter, card_postings
+from .filters import RegionFilter, card_postings, with_quality
 
 PUBLIC_EVENTS = [
     DirectoryEvent.LISTED,
@@ -133,5 +133,7 @@ def employer_public(request, pk):
     if employer.status == EmployerStatus.REMOVED:
         return render(request, "employers_public/removed.html", context)
     postings = card_postings().filter(employer=employer)
-    context["page"] = Paginator(postings, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(postings, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_quality(page.object_list)
+    context["page"] = page
     return render(request, "employers_public/employer.html", context)

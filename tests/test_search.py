@@ -290,6 +290,42 @@ def test_posts_that_say_the_word_as_typed_come_first(client, db):
     assert "直播带货" in titles("带货主播")
 
 
+def test_cards_show_the_quality_badges_against_the_local_minimum_wage(client, db):
+    """Each result card carries the posting page's badges: the good ones, and the warnings (pay
+    below the region's minimum, no insurance, …), measured against the standard in force for its
+    district, inherited from its city (one query for the page)."""
+    from momjobs.regions.models import MinimumWage, Region
+
+    MinimumWage.objects.create(
+        region=Region.objects.get(code="370200"), hourly="22.20", effective_from="2020-01-01"
+    )
+    employer = make_employer(region_code="370202")
+    good = make_posting(
+        employer,
+        title="门店收银员",
+        pay_min=Decimal("25"),
+        pay_max=Decimal("28"),
+        contract="labour",
+        insurance="full",
+        training=True,
+        career_route="可转全职店长",
+    )
+    poor = make_posting(
+        employer, title="超市理货员", pay_min=Decimal("18"), pay_max=Decimal("20"), insurance="none"
+    )
+    publish(make_phase(make_bureau("370200"), status=PhaseStatus.IN_REVIEW), [good, poor])
+    response = client.get(reverse("job_list"), {"region": "370200", "sort": "pay"})
+    cards = {p.title: p.quality for p in response.context["page"].object_list}
+    good_labels = {b.label for b in cards["门店收银员"] if b.good}
+    assert {"不低于当地最低工资", "五险齐全", "提供培训", "有转正/晋升通道"} <= good_labels
+    bad_labels = {b.label for b in cards["超市理货员"] if not b.good}
+    assert {"低于当地最低工资标准", "无社会保险"} <= bad_labels
+    html = response.content.decode()
+    assert html.count('class="badges"') == 2 and "低于当地最低工资标准" in html
+    english = client.get("/en" + reverse("job_list"), {"region": "370200"}).content.decode()
+    assert "Below the local minimum wage" in english
+
+
 def test_full_text_uses_the_gin_index(db):
     employer = make_employer()
     template = make_posting(employer)

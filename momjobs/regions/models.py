@@ -128,6 +128,25 @@ class MinimumWage(models.Model):
         return f"{self.region} {self.hourly}"
 
     @classmethod
+    def in_force_for(cls, regions, on=None):
+        """{region id: the standard in force there, or None} for many regions, in one query
+        (a page of result cards)."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        paths = {r.pk: [c for c in r.path.split("/") if c] for r in regions}
+        codes = {code for path in paths.values() for code in path}
+        rows = list(
+            cls.objects.filter(region__code__in=codes, effective_from__lte=on)
+            .select_related("region")
+            .order_by("-region__level", "-effective_from")
+        )
+        return {
+            pk: next((row for row in rows if row.region.code in path), None)
+            for pk, path in paths.items()
+        }
+
+    @classmethod
     def in_force(cls, region, on=None):
         """The standard in force for a region, inherited from the nearest ancestor that has one."""
         from django.utils import timezone
