@@ -39,6 +39,7 @@ def job_list(request):
         if not page.object_list and search.is_bound
         else None,
         "pay_note": search.pay_note(),
+        "more_open": _more_filters_used(search),
     }
     # With JavaScript the form asks only for the results fragment (a template partial).
     template = "directory/job_list.html"
@@ -47,6 +48,19 @@ def job_list(request):
     response = render(request, template, context)
     patch_vary_headers(response, ["X-Partial"])
     return response
+
+
+# The filters folded under "更多条件" on the search page.
+MORE_FILTERS = {"sector", "form", "place", "pay_min", "pay_unit", "contract", "insurance", "phase"}
+
+
+def _more_filters_used(search):
+    """Open the folded filters when one of them narrows the search, has an error, or the order
+    is not the default."""
+    if not search.is_bound:
+        return False
+    used = set(search.active_filters()) | set(search.form.errors)
+    return bool(used & MORE_FILTERS) or search.form.cleaned_data.get("sort") not in (None, "")
 
 
 def _profile_fits(user):

@@ -572,3 +572,19 @@ def test_region_search_uses_ids_not_a_subquery(catalog):
 
     sql = str(PostingFilter({"region": "370200"}, queryset=live_postings()).qs.query)
     assert "regions_region" not in sql.split("WHERE", 1)[1]
+
+
+def test_the_less_used_filters_fold_away_until_used(client, catalog):
+    """On a phone the results start below the form: words, place, free hours and the carer
+    filters stay in view, the rest folds into a <details> (no JavaScript), opened when one of
+    them is set, has an error or the order is not the default."""
+
+    def folded(params):
+        html = client.get(reverse("job_list"), params).content.decode()
+        tag = re.search(r"<details[^>]*more-filters[^>]*>", html).group(0)
+        return " open" not in tag
+
+    assert folded({}) and folded({"q": "保洁", "region": "370200", "weekends": "on"})
+    assert not folded({"sector": "domestic"})
+    assert not folded({"pay_min": "abc"})  # the error must be seen
+    assert not folded({"q": "保洁", "sort": "pay"})
