@@ -43,8 +43,10 @@ from django.utils.safestring import mark_safe
 
 from employers.fields import WeekMaskField
 from employers.models import Posting, PostingStatus
+from employers.quality import meets_minimum_wage
 from momjobs import emails
 from momjobs.queueing import enqueue_or_run
+from momjobs.regions.models import MinimumWage
 from momjobs.schedule import EMPTY_MASK
 
 from .models import (
@@ -457,6 +459,7 @@ def send_batch(phase_id, subscription_ids):
     cap = settings.DIGEST_MAX_POSTS  # a digest lists this many; the rest are one link away
     wanted = {pid for ids in matches.values() for pid in (ids or ())[:cap]}
     postings = Posting.objects.with_cards().in_bulk(wanted)
+    _mark_below_minimum(postings.values())
     fragments = {}  # each post rendered once per language for the whole batch
     connection = mailers.default
     try:
@@ -585,6 +588,16 @@ def subscription_links(subscription):
     }
 
 
+def _mark_below_minimum(postings):
+    """`below_minimum` on each posting, against its region's standard (one query): a digest says
+    so where pay is below the local minimum wage, as the site does (employers/quality.py)."""
+    postings = list(postings)
+    minimums = MinimumWage.in_force_for({p.region for p in postings})
+    for posting in postings:
+        minimum = minimums.get(posting.region_id)
+        posting.below_minimum = meets_minimum_wage(posting, minimum) is False
+
+
 def post_fragments(posting, language, cache):
     """One post of a digest as {"html", "text"}, rendered once per (post, language) in `cache`.
 
@@ -595,6 +608,8 @@ def post_fragments(posting, language, cache):
     key = (posting.pk, language)
     if key not in cache:
         with translation.override(language):
+            if not hasattr(posting, "below_minimum"):
+                _mark_below_minimum([posting])
             context = {
                 "p": posting,
                 "url": settings.SITE_URL + reverse("posting_detail", args=[posting.pk]),

@@ -203,3 +203,34 @@ def test_a_long_digest_lists_the_first_posts_and_links_to_all(phase_world, clien
     settings.DIGEST_MAX_POSTS = 30
     short = digests.build_digest(subscription, phase, posts, "<d.2@momjobs.test>").body
     assert "/jobs/?" not in short and "这里列出" not in short
+
+
+@pytest.mark.parametrize(
+    ("language", "warning"),
+    [("zh-hans", "低于当地最低工资标准"), ("en", "Below the local minimum wage")],
+)
+def test_a_digest_says_where_pay_is_below_the_local_minimum(
+    phase_world,  # noqa: F811
+    mailoutbox,
+    language,
+    warning,
+):
+    """As on the site: the catering post pays 20 yuan an hour, under Qingdao's 22.20; the
+    domestic one pays 30."""
+    from directory.models import DigestDelivery
+    from momjobs.regions.models import MinimumWage, Region
+
+    MinimumWage.objects.create(
+        region=Region.objects.get(code="370200"), hourly="22.20", effective_from="2020-01-01"
+    )
+    phase, catering, domestic = phase_world
+    subscription = make_subscription(language=language)
+    DigestDelivery.objects.create(subscription=subscription, phase=phase)
+    assert digests.send_batch(phase.pk, [subscription.pk])["sent"] == 1
+    (message,) = mailoutbox
+    text, html = message.body, message.alternatives[0].content
+    assert text.count(warning) == html.count(warning) == 1
+    first, second = sorted([catering, domestic], key=lambda p: p.pk)
+    assert first == catering  # listed first: the warning sits between the two titles
+    between = text.split(catering.title, 1)[1].split(domestic.title, 1)[0]
+    assert warning in between
