@@ -37,7 +37,6 @@ import hashlib
 import json
 import os
 import random
-import re
 import secrets
 import signal
 import smtplib
@@ -55,6 +54,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"
 sys.path[:0] = [str(REPO), str(REPO / "tools")]
 
 from bench.services import Services, pg_port, say  # noqa: E402
+from bench.services import machine as bench_machine  # noqa: E402
 
 DATA = REPO / ".data" / "bench-digest"
 RESULTS = DATA / "results"
@@ -514,20 +514,12 @@ def others_share(busy_before, busy_after, our_cpu_seconds):
 
 
 def machine():
-    cpu = "?"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
     git = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
     ).stdout.strip()
     return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "ram": f"{kib / 1024 / 1024:.1f} GiB",
-        "python": sys.version.split()[0],
+        **bench_machine(),
+        "cores": os.cpu_count(),  # (as earlier results name it; "nproc" too)
         "commit": git,
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "loadavg_at_start": os.getloadavg(),

@@ -27,11 +27,9 @@ The services are stopped at the end unless --keep-running.
 """
 
 import argparse
-import contextlib
 import cProfile
 import io
 import os
-import platform
 import pstats
 import random
 import re
@@ -48,6 +46,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"
 sys.path[:0] = [str(REPO)]
 
 from bench.services import Services, say  # noqa: E402
+from bench.services import machine as bench_machine  # noqa: E402
 
 DATA = REPO / ".data" / "bench-import"
 DB_NAME = "momjobs_bench_import"
@@ -353,28 +352,9 @@ def wait_for_quiet(limit, seconds):
 
 
 def machine():
-    cpu = "?"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    mem = "?"
-    with contextlib.suppress(OSError):
-        kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-        mem = f"{kib / 1024 / 1024:.1f} GiB"
-    import django
     import openpyxl
 
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "ram": mem,
-        "kernel": platform.release(),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "openpyxl": openpyxl.__version__,
-    }
+    return {**bench_machine(), "openpyxl": openpyxl.__version__}
 
 
 def main():

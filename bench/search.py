@@ -38,7 +38,6 @@ import datetime as dt
 import http.client
 import json
 import os
-import platform
 import random
 import re
 import secrets
@@ -59,6 +58,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"
 sys.path[:0] = [str(REPO), str(REPO / "tools")]
 
 from bench.services import Services, pg_port, say  # noqa: E402
+from bench.services import machine as bench_machine  # noqa: E402
 
 DATA = REPO / ".data" / "bench"
 RESULTS = DATA / "results"
@@ -1414,17 +1414,6 @@ def table(results, workers):
 
 
 def machine():
-    cpu = "?"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    mem = "?"
-    with contextlib.suppress(OSError):
-        kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-        mem = f"{kib / 1024 / 1024:.1f} GiB"
-    import django
     import gunicorn
 
     wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
@@ -1441,12 +1430,7 @@ def machine():
         "commit": git
         + (f" (+{len([d for d in dirty if d])} modified files)" if any(dirty) else ""),
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "ram": mem,
-        "kernel": platform.release(),
-        "python": platform.python_version(),
-        "django": django.get_version(),
+        **bench_machine(),
         "gunicorn": gunicorn.__version__,
         "wrk": (wrk_version.stdout or wrk_version.stderr).split("\n")[0].strip(),
     }

@@ -2,6 +2,8 @@
 under .data/ so that benchmarks never touch the dev or test data."""
 
 import contextlib
+import os
+import platform
 import re
 import subprocess
 import sys
@@ -52,3 +54,27 @@ class Services:
 
 def pg_port(env):
     return int(re.search(r":(\d+)/", env["DATABASE_URL"]).group(1))
+
+
+def machine():
+    """What every benchmark prints of the machine it ran on."""
+    import django
+
+    cpu = "?"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = "?"
+    with contextlib.suppress(OSError):
+        kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        mem = f"{kib / 1024 / 1024:.1f} GiB"
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "ram": mem,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+    }

@@ -326,19 +326,17 @@ def test_cards_show_the_quality_badges_against_the_local_minimum_wage(client, db
     assert "Below the local minimum wage" in english
 
 
-def test_full_text_uses_the_gin_index(db):
-    employer = make_employer()
-    template = make_posting(employer)
+def bulk_live_postings(count, row):
+    """`count` live part-time postings made with prepare() and bulk_create, as an import does;
+    `row(n)` gives (employer, title, description). Returns them."""
     rows = []
-    filler = (
-        "负责早餐备料、出餐和收拾餐具，门店离地铁站近，工作时间固定，适合需要接送孩子的家长。" * 4
-    )
-    for n in range(4000):
+    for n in range(count):
+        employer, title, description = row(n)
         posting = Posting(
             employer=employer,
-            region=template.region,
-            title=f"早餐店帮厨{n}",
-            description=filler + ("热线客服" if n % 200 == 0 else "备料出餐"),
+            region=employer.region,
+            title=title,
+            description=description,
             sector="catering",
             openings=1,
             work_form="part_time",
@@ -351,7 +349,22 @@ def test_full_text_uses_the_gin_index(db):
             status="live",
         )
         rows.append(posting.prepare())
-    Posting.objects.bulk_create(rows)
+    return Posting.objects.bulk_create(rows)
+
+
+def test_full_text_uses_the_gin_index(db):
+    employer = make_employer()
+    filler = (
+        "负责早餐备料、出餐和收拾餐具，门店离地铁站近，工作时间固定，适合需要接送孩子的家长。" * 4
+    )
+    bulk_live_postings(
+        4000,
+        lambda n: (
+            employer,
+            f"早餐店帮厨{n}",
+            filler + ("热线客服" if n % 200 == 0 else "备料出餐"),
+        ),
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE employers_posting")
     from directory.filters import PostingFilter, live_postings
@@ -369,27 +382,14 @@ def test_a_word_in_a_region_is_one_lookup_in_the_text_index(db):
     from directory.filters import PostingFilter
 
     big, small = make_employer(region_code="370203"), make_employer(region_code="370202")
-    rows = []
-    for n in range(4000):
-        employer = small if n % 40 == 0 else big  # 100 of the 4,000 in the small district
-        posting = Posting(
-            employer=employer,
-            region=employer.region,
-            title=f"社区服务员{n}",
-            description="为社区居民提供服务。" + ("熟悉收银" if n % 80 == 0 else "负责保洁"),
-            sector="domestic",
-            openings=1,
-            work_form="part_time",
-            schedule=WEEKDAY_MORNING,
-            pay_min=20,
-            pay_max=25,
-            pay_unit="hour",
-            contract="labour",
-            insurance="full",
-            status="live",
-        )
-        rows.append(posting.prepare())
-    Posting.objects.bulk_create(rows)
+    rows = bulk_live_postings(
+        4000,
+        lambda n: (
+            small if n % 40 == 0 else big,  # 100 of the 4,000 in the small district
+            f"社区服务员{n}",
+            "为社区居民提供服务。" + ("熟悉收银" if n % 80 == 0 else "负责保洁"),
+        ),
+    )
     assert rows[1].search_text.endswith(" rgn370000 rgn370200 rgn370203")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE employers_posting")
