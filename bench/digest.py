@@ -16,7 +16,7 @@ Run by hand, not in CI; docs/performance.md ("Digests") explains it and records 
 2. An SMTP sink (aiosmtpd, bench/digest_sink.py) in a process of its own counts what it accepts.
 3. A real Celery worker: tools/commands.py's WORKER_CMD (prefork, --concurrency 2), DEBUG=0,
    EMAIL_URL=smtp://127.0.0.1:<sink>. Its process tree's RSS is sampled every 50 ms.
-4. `directory.services.phase_publish` in this process. Measured: from the commit of the publish
+4. `directory.catalog.services.phase_publish` in this process. Measured: from the commit of the publish
    to the last digest accepted by the sink; messages per second; the worker's peak RSS (sum over
    its processes); CPU seconds of the worker, PostgreSQL (the backends alive at the end) and
    the sink, and the share of the cores other programs used meanwhile (the machine may be
@@ -244,7 +244,7 @@ def make_phase(rng):
     from directory.models import Bureau, Catalog, EntryDecision, Phase, PhaseEntry, PhaseStatus
     from employers.models import Employer, EmployerStatus, Posting, PostingStatus
     from employers.uscc import make_uscc
-    from momjobs import schedule as sched
+    from momjobs.lib import schedule as sched
     from momjobs.regions.models import Region
 
     linyi = Region.objects.get(code=LINYI)
@@ -355,7 +355,7 @@ FITS = [
 def subscriber_rows(n, rng):
     """COPY rows: about half in Linyi (city 25 %, a district 20 %, the province 5 %), half
     elsewhere in Shandong; 40 % without filters, the rest with one to three."""
-    from momjobs import schedule as sched
+    from momjobs.lib import schedule as sched
     from momjobs.regions.models import Region
 
     linyi = Region.objects.get(code=LINYI)
@@ -573,8 +573,8 @@ def digest_run(phase_id, stats, worker, sink_pid, timeout):
     from django.db import transaction
     from django.db.models import Count
 
+    from directory.catalog.services import phase_publish
     from directory.models import DeliveryStatus, DigestDelivery, OutboxEvent, Phase
-    from directory.services import phase_publish
 
     phase = Phase.objects.get(pk=phase_id)
     sampler = Sampler(worker.pid)
@@ -659,8 +659,8 @@ def digest_run(phase_id, stats, worker, sink_pid, timeout):
 def sample_messages(phase_id, k=200):
     """`k` real digests of random subscribers who got one, as the bytes SMTP sends: the plain
     loop cycles through them, so its messages have the sizes the worker's had."""
-    from directory import digests
     from directory.models import DeliveryStatus, DigestDelivery, Phase
+    from directory.subscriptions import digests
     from employers.models import Posting
 
     phase = Phase.objects.select_related("catalog__bureau").get(pk=phase_id)

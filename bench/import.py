@@ -11,7 +11,7 @@ Run by hand, not in CI; docs/performance.md ("Import") records the figures. Targ
    production: the import is one transaction and its commit must reach the disk), a fresh
    database `momjobs_bench_import`, migrated, with the regions, the Qingdao bureau, a catalog,
    an officer and --employers verified employers (matched by code) before the import.
-2. Sheet: an XLSX in the layout of directory/samples.py (merged title row, columns in the
+2. Sheet: an XLSX in the layout of directory/demo/samples.py (merged title row, columns in the
    bureau's order and names, employer cells merged down each block, pay and hours written every
    way with full-width digits, no contract/insurance columns, a totals row with a formula),
    --rows rows from the employers above plus --new ones the import registers. Made with
@@ -47,6 +47,9 @@ sys.path[:0] = [str(REPO)]
 
 from bench.services import Services, say  # noqa: E402
 from bench.services import machine as bench_machine  # noqa: E402
+from directory.imports import jobs as import_jobs  # noqa: E402
+from directory.imports import reader as import_reader  # noqa: E402
+from directory.imports import save as import_save  # noqa: E402
 
 DATA = REPO / ".data" / "bench-import"
 DB_NAME = "momjobs_bench_import"
@@ -149,8 +152,7 @@ def make_sheet(rows, employers, n_new):
     from openpyxl import Workbook
     from openpyxl.worksheet.cell_range import CellRange
 
-    from directory import demo_data as data
-    from directory import samples
+    from directory.demo import data, samples
     from employers.uscc import ALPHABET, make_uscc
 
     rng = random.Random(SEED + 1)
@@ -303,7 +305,7 @@ def new_job(catalog, officer, data, title):
 
 
 def run_steps(bureau, catalog, officer, data, title, profile=False):
-    from directory import imports
+    from directory.imports import checker as imports
     from directory.models import ImportJob, ImportStatus
 
     def step(name, function, *args, **kwargs):
@@ -315,24 +317,23 @@ def run_steps(bureau, catalog, officer, data, title, profile=False):
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
         return result
 
-    table, read = step("read", imports.read_table, data, "青岛市妈妈岗汇总表.xlsx")
+    table, read = step("read", import_reader.read_table, data, "青岛市妈妈岗汇总表.xlsx")
     checked, check = step(
         "check", imports.check_table, table, bureau=bureau, default_sector="catering"
     )
     assert checked.ok, checked.errors[:5]
     job = new_job(catalog, officer, data, title)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
-    phase, save = step("save", imports.save_checked, checked, job=job)
+    phase, save = step("save", import_save.save_checked, checked, job=job)
     assert phase is not None
     return {"read": read, "check": check, "save": save, "rows": len(table.rows)}
 
 
 def run_task(catalog, officer, data, title):
-    from directory import imports
     from directory.models import ImportStatus
 
     job = new_job(catalog, officer, data, title)
-    _phase, total = timed(imports.process_job, job.pk)
+    _phase, total = timed(import_jobs.process_job, job.pk)
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE, job.errors[:5]
     return total, job
@@ -390,7 +391,7 @@ def main():
             f"sheet: {args.rows} rows, {named} employers ({args.new} new), "
             f"{len(data) / 1024 / 1024:.2f} MB XLSX"
         )
-        from directory.imports import read_table
+        from directory.imports.reader import read_table
         from employers.text import segment
 
         segment("预热")  # jieba's dictionary, loaded once per worker process

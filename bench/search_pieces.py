@@ -39,7 +39,7 @@ def pieces(n):
     from django.test import Client, RequestFactory
     from django.utils import translation
 
-    from directory.filters import PostingFilter, card_postings, with_quality
+    from directory.search.filters import PostingFilter, card_postings, with_quality
     from employers.models import Posting
 
     translation.activate("zh-hans")

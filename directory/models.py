@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from employers.choices import Contract, Insurance, Sector, WorkForm
 from employers.fields import WeekMaskField
-from momjobs.storage import private_storage
+from momjobs.lib.storage import private_storage
 
 # ---------------------------------------------------------------------------------------------
 # Bureaus
@@ -18,6 +18,22 @@ from momjobs.storage import private_storage
 class BureauQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(staff__user=user) if user.is_authenticated else self.none()
+
+
+def in_jurisdiction_of(user, path_field):
+    """Q matching rows whose region path (`path_field`) lies inside the jurisdiction of one of
+    the user's bureaus: the one jurisdiction rule, used by every staff queryset and view."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    paths = list(
+        Bureau.objects.filter(staff__user=user).values_list("jurisdiction__path", flat=True)
+    )
+    if not paths:
+        return Q(pk__in=[])
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{path_field}__startswith": path})
+    return condition
 
 
 class Bureau(models.Model):
@@ -102,10 +118,11 @@ class PhaseQuerySet(models.QuerySet):
             Q(submission_deadline__isnull=True) | Q(submission_deadline__gte=now)
         )
 
-    def for_staff(self, user):
-        from .access import staff_jurisdictions_q
-
-        return self.filter(staff_jurisdictions_q(user, "catalog__bureau__jurisdiction__path"))
+    def with_post_counts(self):
+        """Each phase with `posts`, the number of its approved entries."""
+        return self.annotate(
+            posts=models.Count("entries", filter=Q(entries__decision=EntryDecision.APPROVED))
+        )
 
 
 class Phase(models.Model):
@@ -313,6 +330,10 @@ class DigestDelivery(models.Model):
         return f"<digest.{phase_id}.{subscription_id}.{digest}@{domain}>"
 
 
+# The outbox event a publish writes; the digest relay reads it (directory/subscriptions/tasks.py).
+OUTBOX_PHASE_PUBLISHED = "phase_published"
+
+
 class OutboxEvent(models.Model):
     """Work written in the same transaction as the change that caused it; Celery relays it."""
 
@@ -360,9 +381,7 @@ class ReportStatus(models.TextChoices):
 
 class ReportQuerySet(models.QuerySet):
     def for_staff(self, user):
-        from .access import staff_jurisdictions_q
-
-        return self.filter(staff_jurisdictions_q(user, "posting__region__path"))
+        return self.filter(in_jurisdiction_of(user, "posting__region__path"))
 
     def open(self):
         return self.filter(status=ReportStatus.OPEN)

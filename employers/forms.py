@@ -116,20 +116,6 @@ class PostingForm(forms.ModelForm):
         return notes
 
 
-class SubmitForm(forms.Form):
-    phase = forms.TypedChoiceField(label=_("提交到批次"), coerce=int)
-
-    def __init__(self, *args, phases, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["phase"].choices = [
-            (
-                p.pk,
-                _("%(phase)s（%(bureau)s）") % {"phase": p.title, "bureau": p.catalog.bureau.name},
-            )
-            for p in phases
-        ]
-
-
 class CloseForm(forms.Form):
     reason = forms.CharField(label=_("结束原因（会告知申请人）"), max_length=300, required=False)
 

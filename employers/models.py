@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from momjobs.storage import private_storage
+from momjobs.lib.storage import private_storage
 
 from . import schedule as sched
 from .choices import (

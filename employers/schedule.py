@@ -1,4 +1,4 @@
-# Working-time windows live in momjobs/schedule.py: seekers' free hours (momjobs.users) use
+# Working-time windows live in momjobs/lib/schedule.py: seekers' free hours (momjobs.users) use
 # them too, and momjobs apps may not import employers. Kept here for the supply side's imports.
-from momjobs.schedule import *  # noqa: F403
-from momjobs.schedule import __all__  # noqa: F401
+from momjobs.lib.schedule import *  # noqa: F403
+from momjobs.lib.schedule import __all__  # noqa: F401

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from momjobs import emails, search_version
-from momjobs.records import record_language
+from momjobs.lib import search_version
+from momjobs.lib.records import record_language
+from momjobs.lib.tasks import queue_email
 from momjobs.users.models import Role, User
 
 from .models import (
@@ -90,7 +91,7 @@ def _staff_emails(employer):
 
 def _tell_staff(employer, template, context):
     for email, language in _staff_emails(employer):
-        emails.queue(to=email, template=template, context=context, language=language)
+        queue_email(to=email, template=template, context=context, language=language)
 
 
 @transaction.atomic
@@ -185,7 +186,7 @@ def staff_invite(*, employer, email, by):
     if EmployerMembership.objects.filter(employer=employer, user__email=email).exists():
         raise ValidationError(_("该邮箱已是本单位成员。"), code="already_member")
     invitation = EmployerInvitation.objects.create(employer=employer, email=email, invited_by=by)
-    emails.queue(
+    queue_email(
         to=email,
         template="employer_invitation",
         context={
@@ -235,30 +236,12 @@ def _tell_applicants(posting, template, reason):
         ]
     )
     for application in applications.select_related("seeker"):
-        emails.queue(
+        queue_email(
             to=application.seeker.email,
             template=template,
             context={"title": posting.title, "employer": posting.employer.name, "reason": reason},
             language=application.seeker.language,
         )
-
-
-@transaction.atomic
-def posting_submit(*, posting, phase_id, by):
-    """Submit a draft (or a rejected posting, changed) to an open phase for review."""
-    from .hooks import submission_filer
-
-    posting = Posting.objects.select_for_update().get(pk=posting.pk)
-    if not posting.employer.can_submit:
-        raise ValidationError(_("单位通过核验后才能提交岗位。"), code="not_verified")
-    if posting.status not in (PostingStatus.DRAFT, PostingStatus.REJECTED):
-        raise ValidationError(_("只有草稿或未通过的岗位可以提交。"), code="not_draft")
-    posting.full_clean()
-    phase_entry_factory = submission_filer(phase_id)
-    entry = phase_entry_factory(posting)
-    posting.status = PostingStatus.SUBMITTED
-    posting.save(update_fields=["status", "updated_at"])
-    return entry
 
 
 @transaction.atomic
@@ -399,7 +382,7 @@ def application_set_status(
     application.save()
     ApplicationEvent.objects.create(application=application, status=status, by=by, message=message)
     if application.seeker_id:
-        emails.queue(
+        queue_email(
             to=application.seeker.email,
             template="application_status",
             context={

@@ -72,7 +72,7 @@ def query_words(text):
 
 def typed_words(text, words=None):
     """The words as typed, as far as jieba knows them: the longest pieces (服务员 for 服务员,
-    where the search needs only 服务). Posts that contain them come first (directory/filters.py):
+    where the search needs only 服务). Posts that contain them come first (directory/search/filters.py):
     a search for 服务员 lists waiting jobs before the other posts that say 服务."""
     words = list(dict.fromkeys(tokens(text))) if words is None else words
     return [w for w in words if not any(o != w and w in o for o in words)][:20]

@@ -9,7 +9,6 @@ urlpatterns = [
     path("postings/new/", views.posting_create, name="posting_create"),
     path("postings/<int:pk>/", views.posting_preview, name="posting_preview"),
     path("postings/<int:pk>/edit/", views.posting_edit, name="posting_edit"),
-    path("postings/<int:pk>/submit/", views.posting_submit, name="posting_submit"),
     path("postings/<int:pk>/duplicate/", views.posting_duplicate, name="posting_duplicate"),
     path("postings/<int:pk>/close/", views.posting_close, name="posting_close"),
     path("postings/<int:pk>/applications/", views.application_list, name="application_list"),

@@ -15,17 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from momjobs.lib.schedule_forms import window_formset
 from momjobs.regions.models import MinimumWage
-from momjobs.schedule_forms import window_formset
 
-from . import hooks, services
+from . import services
 from .access import (
     get_application_for_employer_user,
     get_posting_for_user,
     require_employer_staff,
 )
 from .export import safe_cell
-from .forms import CloseForm, NotesForm, PostingForm, StatusForm, SubmitForm
+from .forms import CloseForm, NotesForm, PostingForm, StatusForm
 from .models import Application, ApplicationStatus, Posting, PostingRevision, PostingStatus
 from .quality import badges, meets_minimum_wage
 
@@ -59,7 +59,6 @@ def dashboard(request):
         "employer": employer,
         "by_status": by_status,
         "waiting": sum(p.waiting for p in postings),
-        "phases": hooks.open_phases(employer) if employer.can_submit else [],
         "pending_revisions": PostingRevision.objects.filter(
             posting__employer=employer, status="pending"
         ).count(),
@@ -132,27 +131,6 @@ def posting_preview(request, pk):
         "close_form": CloseForm() if posting.status == PostingStatus.LIVE else None,
     }
     return render(request, "employers/posting_preview.html", context)
-
-
-@login_required
-def posting_submit(request, pk):
-    posting = get_posting_for_user(request.user, pk)
-    employer = posting.employer
-    phases = hooks.open_phases(employer) if employer.can_submit else []
-    form = SubmitForm(request.POST or None, phases=phases)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.posting_submit(
-                posting=posting, phase_id=form.cleaned_data["phase"], by=request.user
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("已提交审核。审核结果会通过邮件通知您。"))
-            return redirect("employers:posting_preview", posting.pk)
-    context = {"posting": posting, "form": form, "phases": phases, "employer": employer}
-    return render(request, "employers/posting_submit.html", context)
 
 
 @login_required

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from momjobs import ratelimit
+from momjobs.lib import ratelimit
 from momjobs.users.models import Role, User
 
 from . import services

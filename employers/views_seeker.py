@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from momjobs import ratelimit
+from momjobs.lib import ratelimit
 
 from . import services
 from .access import get_application_for_seeker

@@ -101,7 +101,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    # The sitemap's templates (directory/sitemaps.py).
+    # The sitemap's templates (directory/search/sitemaps.py).
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_filters",
@@ -110,6 +110,9 @@ INSTALLED_APPS = [
     "employers",
     "directory",
 ]
+# The demo's data and commands exist only in demo mode (directory/demo/apps.py).
+if DEMO_MODE:
+    INSTALLED_APPS.append("directory.demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -155,12 +158,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        # Django's, with one client per connection pool (momjobs/cache.py).
-        "BACKEND": "momjobs.cache.RedisCache",
+        # Django's, with one client per connection pool (momjobs/lib/cache.py).
+        "BACKEND": "momjobs.lib.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "momjobs",
         "TIMEOUT": 300,
-        # A cache that does not answer within a second is treated as away (momjobs/cache.py).
+        # A cache that does not answer within a second is treated as away (momjobs/lib/cache.py).
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
@@ -285,7 +288,7 @@ PAGE_SIZE = 20
 # the figure China's labour administration uses for converting monthly wages.
 STANDARD_MONTH_HOURS = 174
 
-# Rate limits (momjobs/ratelimit.py). Sign-in counts failures per address and per account.
+# Rate limits (momjobs/lib/ratelimit.py). Sign-in counts failures per address and per account.
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 LOGIN_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "10"))
 LOGIN_FAILURE_PERIOD = int(env("LOGIN_FAILURE_PERIOD", "900"))
@@ -293,10 +296,6 @@ LOGIN_FAILURE_PERIOD = int(env("LOGIN_FAILURE_PERIOD", "900"))
 # Two-factor sign-in (TOTP): available to all staff, required for these roles.
 TWO_FACTOR_REQUIRED_ROLES = ["bureau", "admin"]
 TOTP_ISSUER = env("TOTP_ISSUER", "妈妈岗服务平台")
-CELERY_IMPORTS = ["momjobs.tasks"]
-# The directory app's answers to the employers app (employers/hooks.py).
-MOMJOBS_OPEN_PHASES = "directory.services.phases_open_to"
-MOMJOBS_SUBMISSION_FILER = "directory.services.submission_filer_for"
 
 # Privacy (PIPL): the version of the privacy notice a seeker consents to, and how long after a
 # posting closes its applications keep personal data before they become anonymous counts.
@@ -309,8 +308,7 @@ CELERY_BEAT_SCHEDULE["anonymise-old-applications"] = {
     "task": "employers.anonymise_old_applications",
     "schedule": 6 * 3600,
 }
-# --- digests ---
-# A delivery handed to the broker or claimed by a sender and not sent within this many seconds
+# Digests (directory/subscriptions/). A delivery handed to the broker or claimed by a sender and not sent within this many seconds
 # is handed out again by the sweep (the same Message-ID, so a retry is the same message).
 DIGEST_LEASE_SECONDS = int(env("DIGEST_LEASE_SECONDS", "600"))
 DIGEST_SWEEP_SECONDS = float(env("DIGEST_SWEEP_SECONDS", "30"))
@@ -321,31 +319,28 @@ DKIM_SELECTOR = env("DKIM_SELECTOR")
 DKIM_DOMAIN = env("DKIM_DOMAIN")
 # Subscription ids per fan-out query and per send task.
 DIGEST_BATCH_SIZE = int(env("DIGEST_BATCH_SIZE", "1000"))
-# Posts listed in one digest; the rest are one link away (directory/digests.py build_digest).
+# Posts listed in one digest; the rest are one link away (directory/subscriptions/digests.py build_digest).
 DIGEST_MAX_POSTS = int(env("DIGEST_MAX_POSTS", "30"))
 SUBSCRIBE_RATE = int(env("SUBSCRIBE_RATE", "10"))
 SUBSCRIBE_PERIOD = int(env("SUBSCRIBE_PERIOD", "3600"))
+
 CELERY_BEAT_SCHEDULE["sweep-digests"] = {
     "task": "directory.sweep_digests",
     "schedule": DIGEST_SWEEP_SECONDS,
 }
-# --- digests ---
-# --- reports ---
-# Reports of postings from the public (directory/reports.py): at most REPORT_RATE per client
+
+# Reports of postings from the public (directory/moderation/): at most REPORT_RATE per client
 # address per REPORT_PERIOD seconds; a reporter's optional contact is erased this many days
 # after the report was handled (the privacy notice says so).
 REPORT_RATE = int(env("REPORT_RATE", "5"))
 REPORT_PERIOD = int(env("REPORT_PERIOD", "3600"))
 REPORT_CONTACT_RETENTION_DAYS = int(env("REPORT_CONTACT_RETENTION_DAYS", "90"))
-CELERY_IMPORTS = [*CELERY_IMPORTS, "directory.reports"]
 CELERY_BEAT_SCHEDULE["erase-report-contacts"] = {
     "task": "directory.erase_report_contacts",
     "schedule": 24 * 3600,
 }
-# --- reports ---
-# --- imports ---
-# Bureau spreadsheet imports (directory/imports.py): the largest file accepted (checked while
+
+# Bureau spreadsheet imports (directory/imports/): the largest file accepted (checked while
 # the upload streams in, before it is stored) and the most data rows one import may hold.
 IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(env("IMPORT_MAX_ROWS", "20000"))
-# --- imports ---

@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from directory import urls as directory_urls
+
 from .health import healthz
 from .users.seeker_views import privacy
 
@@ -17,9 +19,9 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     # The API is not language-prefixed: it returns codes, not labels.
-    path("api/v1/", include("directory.api_urls")),
+    path("api/v1/", include(directory_urls.api_urlpatterns)),
     # The sitemap (and anything else that must not carry a language prefix).
-    path("", include("directory.urls_root")),
+    path("", include(directory_urls.root_urlpatterns)),
 ]
 
 # Chinese at the root, English under /en/.
@@ -27,8 +29,9 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("momjobs.users.urls")),
     path("privacy/", privacy, name="privacy"),
     path("employer/", include("employers.urls")),
+    path("employer/", include(directory_urls.employer_urlpatterns)),
     path("", include("employers.urls_seeker")),
-    path("bureau/", include("directory.urls_bureau")),
+    path("bureau/", include((directory_urls.bureau_urlpatterns, "bureau"))),
     path("", include("directory.urls")),
     prefix_default_language=False,
 )

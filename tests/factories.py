@@ -114,7 +114,7 @@ def add_entry(phase, posting, decision=EntryDecision.APPROVED):
 
 
 def publish(phase, postings, by=None):
-    from directory.services import phase_publish
+    from directory.catalog.services import phase_publish
 
     for posting in postings:
         add_entry(phase, posting)

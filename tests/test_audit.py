@@ -4,8 +4,10 @@ belongs to; a failed action writes none."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from directory import services
+from directory.catalog import services
 from directory.models import AuditAction, AuditEntry, EntryDecision, PhaseStatus
+from directory.moderation import services as moderation
+from directory.verification import services as verification
 from employers.models import EmployerStatus, PostingRevision
 from tests.factories import add_entry, make_employer, make_phase, make_posting, publish
 
@@ -54,12 +56,12 @@ def test_employer_decisions_take_downs_and_revisions(personas):
     personas.linyi  # noqa: B018 - the Linyi bureau and its officer
     officer = personas.bureau_outside
     employer = make_employer("临沂丁家政服务有限公司", "371302", status=EmployerStatus.PENDING)
-    services.employer_decide(employer=employer, by=officer, status=EmployerStatus.VERIFIED)
+    verification.employer_decide(employer=employer, by=officer, status=EmployerStatus.VERIFIED)
     posting = make_posting(employer)
     publish(make_phase(personas.linyi, status=PhaseStatus.IN_REVIEW), [posting])
     revision = PostingRevision.objects.create(posting=posting, data={"openings": 3})
     services.revision_decide(revision=revision, approve=False, by=officer, reason="人数不符")
-    services.posting_take_down(posting=posting, by=officer, reason="举报核实：收取押金")
+    moderation.posting_take_down(posting=posting, by=officer, reason="举报核实：收取押金")
     linyi = personas.linyi.name
     assert actions()[0] == (AuditAction.EMPLOYER_VERIFY, linyi)
     assert actions()[-2:] == [

@@ -15,8 +15,10 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from directory import audit, services
+from directory import audit
+from directory.catalog import services
 from directory.models import AuditAction, AuditEntry, PhaseStatus
+from directory.verification import services as verification
 from employers.models import EmployerStatus
 from momjobs.users.models import Role
 from tests import strategies as s
@@ -41,14 +43,16 @@ def log(personas):
     colleague = make_user("officer.colleague@example.test", Role.BUREAU, display_name="王科员")
     personas.qingdao.staff.create(user=colleague)
     qingdao_employer = make_employer("青岛待核验公司", "370202", status=EmployerStatus.PENDING)
-    services.employer_decide(employer=qingdao_employer, by=officer, status=EmployerStatus.VERIFIED)
+    verification.employer_decide(
+        employer=qingdao_employer, by=officer, status=EmployerStatus.VERIFIED
+    )
     phase = services.phase_create(
         catalog=make_phase(personas.qingdao, status=PhaseStatus.DRAFT).catalog,
         title="青岛市妈妈岗目录（第二批）",
         by=colleague,
     )
     linyi_employer = make_employer("临沂待核验公司", "371302", status=EmployerStatus.PENDING)
-    services.employer_decide(
+    verification.employer_decide(
         employer=linyi_employer, by=linyi_officer, status=EmployerStatus.REJECTED, reason="执照模糊"
     )
     audit.record(actor=personas.admin, action=AuditAction.PHASE_PUBLISH, obj=phase)

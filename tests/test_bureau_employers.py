@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from directory.verification import services as verification
 from employers.models import Employer, EmployerStatus, EmployerStatusEvent
 from momjobs.users.models import Role
 from tests.factories import make_employer, make_user
@@ -226,7 +227,6 @@ def test_decide_is_post_only(client, personas, qingdao_officer):
 def test_removing_an_employer_takes_its_live_postings_down_and_withdraws_its_submissions(
     personas, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from directory import services
     from directory.models import AuditAction, AuditEntry, EntryDecision, PhaseStatus
     from employers.models import Application, PostingStatus
     from tests.factories import add_entry, make_phase, make_posting, publish
@@ -247,7 +247,9 @@ def test_removing_an_employer_takes_its_live_postings_down_and_withdraws_its_sub
 
     # (From the English pages: the reason written into the postings is Chinese all the same.)
     with django_capture_on_commit_callbacks(execute=True), translation.override("en"):
-        services.employer_decide(employer=employer, by=officer, status="removed", reason="虚假招聘")
+        verification.employer_decide(
+            employer=employer, by=officer, status="removed", reason="虚假招聘"
+        )
 
     for posting in (live, other_city):
         posting.refresh_from_db()

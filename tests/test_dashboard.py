@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from directory import charts
+from directory.dashboard import charts
 from directory.models import (
     Catalog,
     DeliveryStatus,

@@ -12,8 +12,8 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from directory.demo import QINGDAO_PHASE, YIHE_PHASE, load_demo
-from directory.demo_data import DEMO_PASSWORD
+from directory.demo.data import DEMO_PASSWORD
+from directory.demo.load import QINGDAO_PHASE, YIHE_PHASE, load_demo
 from directory.models import (
     Bureau,
     BureauStaff,

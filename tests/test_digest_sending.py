@@ -13,7 +13,8 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 
-from directory import digests
+from directory.subscriptions import digests
+from directory.subscriptions import tasks as digest_tasks
 from tests.test_subscriptions import make_subscription, phase_world  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -161,12 +162,12 @@ def test_the_relay_commits_and_queues_batch_by_batch_and_resumes(
     # A relay cut short after its first batch left its progress in the event.
     OutboxEvent.objects.filter(pk=event.pk).update(payload={"phase_id": phase.pk, "after": ids[1]})
     with django_capture_on_commit_callbacks() as callbacks:
-        assert digests.relay_event(event.pk) == 1
+        assert digest_tasks.relay_event(event.pk) == 1
     assert len(callbacks) == 2  # ids 2-3, then 4: one send task per batch, each on its commit
     assert sorted(DigestDelivery.objects.values_list("subscription_id", flat=True)) == ids[2:]
     event.refresh_from_db()
     assert event.processed_at is not None and event.payload["after"] == ids[-1]
-    assert digests.relay_event(event.pk) == 0
+    assert digest_tasks.relay_event(event.pk) == 0
 
 
 def test_a_long_digest_lists_the_first_posts_and_links_to_all(phase_world, client, settings):  # noqa: F811

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,8 +17,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from directory import services
 from directory.models import AuditAction, AuditEntry, PhaseStatus
+from directory.verification import services as verification
 from employers.choices import Sector
 from employers.models import (
     DirectoryEvent,
@@ -78,7 +79,7 @@ def qingdao(personas):
 def test_only_verified_employers_are_listed_recognised_first(client, qingdao):
     plain = make_employer("青岛乙保洁有限公司", "370203")
     based = make_employer("青岛丁餐饮有限公司", "370211")
-    services.employer_recognise(
+    verification.employer_recognise(
         employer=based, by=qingdao.staff.get().user, title="妈妈岗就业基地", year=2025
     )
     make_employer("青岛待核验公司", "370202", status=EmployerStatus.PENDING)
@@ -220,8 +221,12 @@ def test_employer_page_shows_public_facts_postings_and_history(client, personas,
         reason="营业执照照片模糊",
         by=officer,
     )
-    services.employer_decide(employer=employer, by=officer, status="verified", reason="核验通过")
-    services.employer_recognise(employer=employer, by=officer, title="妈妈岗就业基地", year=2025)
+    verification.employer_decide(
+        employer=employer, by=officer, status="verified", reason="核验通过"
+    )
+    verification.employer_recognise(
+        employer=employer, by=officer, title="妈妈岗就业基地", year=2025
+    )
     posting = live_posting(employer, qingdao, title="早餐店帮厨")
     response = client.get(page_of(employer))
     assert response.status_code == 200
@@ -260,7 +265,9 @@ def test_employer_postings_page_through(client, personas, qingdao):
 def test_a_removed_employer_says_when_and_why_and_is_not_listed(client, personas, qingdao):
     employer = personas.employer_a
     officer = qingdao.staff.get().user
-    services.employer_decide(employer=employer, by=officer, status="removed", reason="单位已注销")
+    verification.employer_decide(
+        employer=employer, by=officer, status="removed", reason="单位已注销"
+    )
     assert listed(client.get(DIRECTORY)) == []
     response = client.get(page_of(employer))
     assert response.status_code == 200
@@ -331,7 +338,9 @@ def test_the_bureau_sets_a_recognition(client, personas, officer):
 
 def test_the_bureau_clears_a_recognition_with_a_reason(client, personas, officer):
     employer = personas.employer_a
-    services.employer_recognise(employer=employer, by=officer, title="妈妈岗就业基地", year=2025)
+    verification.employer_recognise(
+        employer=employer, by=officer, title="妈妈岗就业基地", year=2025
+    )
     response = client.post(recognise_url(employer), {"clear": "on", "reason": ""})
     assert response.status_code == 200
     assert "撤销认定时必须填写理由。" in response.content.decode()
@@ -405,8 +414,8 @@ def test_outside_the_jurisdiction_nothing_happens(client, personas):
     assert (
         client.post(recognise_url(employer), {"title": "基地", "year": "2025"}).status_code == 404
     )
-    with pytest.raises(services.PermissionDenied):
-        services.employer_recognise(
+    with pytest.raises(PermissionDenied):
+        verification.employer_recognise(
             employer=employer, by=personas.bureau_outside, title="基地", year=2025
         )
     for user in (personas.seeker_a, personas.employer_a_staff, personas.admin):
@@ -469,7 +478,9 @@ def test_fuzz_recognition_form(client, personas, officer, title, year, clear, re
 
 def test_saving_the_same_recognition_again_changes_nothing(client, personas, officer):
     employer = personas.employer_a
-    services.employer_recognise(employer=employer, by=officer, title="妈妈岗就业基地", year=2025)
+    verification.employer_recognise(
+        employer=employer, by=officer, title="妈妈岗就业基地", year=2025
+    )
     response = client.post(recognise_url(employer), {"title": "妈妈岗就业基地", "year": "2025"})
     assert response.status_code == 200
     assert "与现有认定相同，没有需要保存的变化。" in response.content.decode()

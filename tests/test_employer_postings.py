@@ -9,6 +9,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from directory.catalog import services as catalog_services
 from directory.models import EntryDecision, PhaseEntry, PhaseStatus
 from employers import services
 from employers.models import (
@@ -156,27 +157,23 @@ def test_unverified_employer_can_draft_but_not_submit(client, personas):
     make_phase(make_bureau("371300"))
     client.force_login(personas.employer_a_staff)
     posting = make_posting(employer)
-    page = client.get(reverse("employers:posting_submit", args=[posting.pk]))
+    page = client.get(reverse("posting_submit", args=[posting.pk]))
     assert "通过核验后才能提交" in page.content.decode()
     with pytest.raises(Exception, match="核验"):
-        services.posting_submit(posting=posting, phase_id=0, by=personas.employer_a_staff)
+        catalog_services.posting_submit(posting=posting, phase_id=0, by=personas.employer_a_staff)
 
 
 def test_submit_to_an_open_phase_of_the_covering_bureau(client, staff, personas):
     qingdao_phase = make_phase(personas.qingdao)
     linyi_phase = make_phase(personas.linyi)
     posting = make_posting(staff)
-    page = client.get(reverse("employers:posting_submit", args=[posting.pk])).content.decode()
+    page = client.get(reverse("posting_submit", args=[posting.pk])).content.decode()
     assert qingdao_phase.title in page and linyi_phase.title not in page
     # Another bureau's phase cannot be forced in either.
-    refused = client.post(
-        reverse("employers:posting_submit", args=[posting.pk]), {"phase": linyi_phase.pk}
-    )
+    refused = client.post(reverse("posting_submit", args=[posting.pk]), {"phase": linyi_phase.pk})
     assert refused.status_code == 200
     assert not PhaseEntry.objects.filter(phase=linyi_phase).exists()
-    ok = client.post(
-        reverse("employers:posting_submit", args=[posting.pk]), {"phase": qingdao_phase.pk}
-    )
+    ok = client.post(reverse("posting_submit", args=[posting.pk]), {"phase": qingdao_phase.pk})
     assert ok.status_code == 302
     posting.refresh_from_db()
     assert posting.status == PostingStatus.SUBMITTED
@@ -192,7 +189,9 @@ def test_no_submission_after_the_deadline(staff, personas):
     phase.save()
     posting = make_posting(staff)
     with pytest.raises(Exception, match="截止"):
-        services.posting_submit(posting=posting, phase_id=phase.pk, by=personas.employer_a_staff)
+        catalog_services.posting_submit(
+            posting=posting, phase_id=phase.pk, by=personas.employer_a_staff
+        )
     posting.refresh_from_db()
     assert posting.status == PostingStatus.DRAFT
 

@@ -15,10 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from directory import exports, imports
-from directory import services as directory_services
+from directory.catalog import services as directory_services
+from directory.columns import COLUMNS
+from directory.exports import documents as exports
+from directory.exports import tasks as export_tasks
+from directory.imports import checker as imports
+from directory.imports import reader as import_reader
 from directory.models import EntryDecision, PhaseDocument, PhaseDocumentKind, PhaseStatus
-from directory.sheet_columns import COLUMNS
+from directory.moderation import services as moderation
 from employers.models import Posting, PostingStatus
 from tests.factories import add_entry, make_employer, make_phase, make_posting
 from tests.strategies import text
@@ -165,7 +169,7 @@ def test_publishing_renders_both_documents_once(
 def test_the_task_runs_twice_with_one_effect(phase, django_capture_on_commit_callbacks):
     publish(phase, django_capture_on_commit_callbacks)
     first = {d.kind: (d.pk, d.file.name, d.rendered_at) for d in phase.documents.all()}
-    assert exports.render_phase_documents.delay(phase.pk).get() == {
+    assert export_tasks.render_phase_documents.delay(phase.pk).get() == {
         d.kind: d.size for d in phase.documents.all()
     }
     assert {d.kind: (d.pk, d.file.name, d.rendered_at) for d in phase.documents.all()} == first
@@ -201,7 +205,7 @@ def test_a_take_down_makes_the_documents_stale(
     old = PhaseDocument.objects.get(phase=phase, kind=XLSX)
     old_name = old.file.name
     with django_capture_on_commit_callbacks(execute=True):
-        directory_services.posting_take_down(
+        moderation.posting_take_down(
             posting=phase.postings["breakfast"], by=personas.bureau_inside, reason="收取押金"
         )
     with django_capture_on_commit_callbacks(execute=True):
@@ -295,7 +299,9 @@ def test_xlsx_has_the_template_columns_and_the_published_values(
 def test_an_exported_phase_can_be_imported_again(phase, personas):
     directory_services.phase_publish(phase=phase)
     data = exports.render_xlsx(phase)
-    checked = imports.check_table(imports.read_table(data, "导出.xlsx"), bureau=personas.qingdao)
+    checked = imports.check_table(
+        import_reader.read_table(data, "导出.xlsx"), bureau=personas.qingdao
+    )
     assert checked.ok, checked.errors
     again = {p.title: p for p, _uscc in checked.postings}
     assert set(again) == {"早餐店帮厨", "前台接待", "手工编织"}
@@ -533,7 +539,7 @@ def test_the_command_renders_what_is_missing_and_force_renders_again(phase):
 
 
 def test_a_phase_that_is_not_public_is_not_rendered_by_the_task(phase):
-    assert exports.render_phase_documents(phase.pk) == {}
+    assert export_tasks.render_phase_documents(phase.pk) == {}
     assert not PhaseDocument.objects.exists()
 
 

@@ -8,9 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from directory import feeds, sitemaps
-from directory import services as directory_services
+from directory.catalog import services as directory_services
+from directory.exports import feeds
 from directory.models import EntryDecision, PhaseStatus
+from directory.moderation import services as moderation
+from directory.search import sitemaps
 from employers.models import Posting, PostingStatus
 from tests.factories import add_entry, make_employer, make_phase, make_posting
 
@@ -122,7 +124,7 @@ def test_catalog_feed_shows_the_published_text_and_drops_taken_down_postings(
     client, world, personas
 ):
     Posting.objects.filter(pk=world["lunch"].pk).update(title="午餐帮厨（已改）")
-    directory_services.posting_take_down(
+    moderation.posting_take_down(
         posting=world["cleaner"], by=personas.bureau_inside, reason="收取押金"
     )
     root = atom(client.get(reverse("feed_catalog", args=[world["second"].catalog_id])))

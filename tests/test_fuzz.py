@@ -27,8 +27,8 @@ from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from directory.filters import PostingFilter
 from directory.models import EntryDecision, PhaseStatus
+from directory.search.filters import PostingFilter
 from employers import schedule as sched
 from employers.choices import Contract, Insurance, PayUnit, Place, Sector, WorkForm
 from employers.models import ApplicationStatus, Posting, PostingStatus
@@ -581,7 +581,7 @@ def test_employer_action_forms(client, personas, applicant, form):
         "status": reverse("employers:application_detail", args=[applicant.pk]),
         "notes": reverse("employers:application_detail", args=[applicant.pk]),
         "close": reverse("employers:posting_close", args=[applicant.posting_id]),
-        "submit": reverse("employers:posting_submit", args=[applicant.posting_id]),
+        "submit": reverse("posting_submit", args=[applicant.posting_id]),
     }[kind]
     with rolled_back():
         response = client.post(url, _none_to_empty(data))

@@ -1,4 +1,4 @@
-"""Bureau spreadsheet imports (directory/imports.py): reading the layouts bureaus use, checking
+"""Bureau spreadsheet imports (directory/imports/checker.py): reading the layouts bureaus use, checking
 every row, all-or-nothing saving, the job pages, the template and the demo's sample sheets."""
 
 import csv
@@ -13,8 +13,15 @@ from django.db import IntegrityError
 from django.test import TestCase
 from django.urls import reverse
 
-from directory import imports, samples
-from directory.imports import CellError, FileError, parse_hours, parse_openings, parse_pay
+from directory.demo import samples
+from directory.imports import checker as imports
+from directory.imports import jobs as import_jobs
+from directory.imports import reader as import_reader
+from directory.imports import save as import_save
+from directory.imports import services as import_services
+from directory.imports import template as import_template
+from directory.imports.cells import parse_hours, parse_openings, parse_pay
+from directory.imports.reader import CellError, FileError
 from directory.models import (
     AuditAction,
     AuditEntry,
@@ -111,7 +118,7 @@ def world(personas, tmp_path, monkeypatch):
 
 
 def check(data, world, name="t.xlsx", sector=Sector.CATERING):
-    table = imports.read_table(data, name)
+    table = import_reader.read_table(data, name)
     return imports.check_table(table, bureau=world["bureau"], default_sector=sector)
 
 
@@ -125,7 +132,7 @@ def run_job(
     """Upload through the service; the commit queues the task, which Celery runs eagerly here
     (tests/conftest.py), and the file is deleted after the commit of the import."""
     with TestCase.captureOnCommitCallbacks(execute=True):
-        job = imports.import_start(
+        job = import_services.import_start(
             catalog=world["catalog"],
             title=title,
             default_sector=sector,
@@ -144,7 +151,7 @@ def counts():
 
 
 def demo_employers():
-    """The seven Qingdao demo employers, as directory.demo registers them (codes included)."""
+    """The seven Qingdao demo employers, as directory.demo.load registers them (codes included)."""
     for sample in samples.sample_employers()[:7]:
         Employer.objects.create(
             name=sample.name,
@@ -278,7 +285,7 @@ def test_openings_refused(value):
 
 
 def test_the_messy_sample_is_read_like_excel_shows_it():
-    table = imports.read_table(samples.messy_workbook(), samples.SAMPLE_NAME)
+    table = import_reader.read_table(samples.messy_workbook(), samples.SAMPLE_NAME)
     assert (table.kind, table.sheet, table.header_row) == ("xlsx", "汇总表", 3)
     # Read under the merged title and banner, columns found by their names in the bureau's order.
     assert table.columns["openings"].header == "招聘人数（人）"
@@ -295,14 +302,14 @@ def test_the_messy_sample_is_read_like_excel_shows_it():
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_csv_in_the_encodings_chinese_excel_writes(encoding, world):
     data = csv_bytes(sheet_of(row(), row(岗位名称="收银员")), encoding=encoding)
-    table = imports.read_table(data, "岗位.csv")
+    table = import_reader.read_table(data, "岗位.csv")
     assert table.kind == "csv"
     assert [values[2] for _n, values in table.rows] == ["午市服务员", "收银员"]
 
 
 def test_unicode_text_from_excel_is_tab_separated_utf16():
     data = csv_bytes(sheet_of(row()), encoding="utf-16", delimiter="\t")
-    table = imports.read_table(data, "岗位.csv")
+    table = import_reader.read_table(data, "岗位.csv")
     assert table.rows[0][1][0] == "青岛甲餐饮有限公司"
 
 
@@ -310,7 +317,7 @@ def test_the_demo_csv_sample_is_gb18030_and_reads():
     data = samples.messy_csv()
     with pytest.raises(UnicodeDecodeError):
         data.decode("utf-8")
-    assert len(imports.read_table(data, samples.CSV_NAME).rows) == len(samples.sample_rows())
+    assert len(import_reader.read_table(data, samples.CSV_NAME).rows) == len(samples.sample_rows())
 
 
 def _zip_without_workbook():
@@ -339,36 +346,36 @@ def _zip_without_workbook():
 )
 def test_files_that_cannot_be_imported_are_explained(data, name, fragment):
     with pytest.raises(FileError, match=fragment):
-        imports.read_table(data, name)
+        import_reader.read_table(data, name)
 
 
 def test_a_truncated_workbook_is_reported_as_damaged():
     data = samples.messy_workbook()
     with pytest.raises(FileError, match="损坏"):
-        imports.read_table(data[: len(data) // 2], "a.xlsx")
+        import_reader.read_table(data[: len(data) // 2], "a.xlsx")
 
 
 def test_missing_required_columns_are_named():
     data = xlsx([["单位名称", "岗位名称", "工作地点"], ["甲", "乙", "丙"]])
     with pytest.raises(FileError) as error:
-        imports.read_table(data, "a.xlsx")
+        import_reader.read_table(data, "a.xlsx")
     assert "统一社会信用代码" in str(error.value) and "薪资待遇" in str(error.value)
     assert "工作地点" in str(error.value)  # what was found, to compare
 
 
 def test_an_empty_table_and_too_many_rows(settings):
     with pytest.raises(FileError, match="没有岗位数据"):
-        imports.read_table(xlsx([HEADER]), "a.xlsx")
+        import_reader.read_table(xlsx([HEADER]), "a.xlsx")
     settings.IMPORT_MAX_ROWS = 3
     data = xlsx(sheet_of(*[row(岗位名称=f"岗位{i}") for i in range(4)]))
     with pytest.raises(FileError, match="最多导入 3 行"):
-        imports.read_table(data, "a.xlsx")
+        import_reader.read_table(data, "a.xlsx")
 
 
 def test_oversize_files_are_refused_before_reading(settings):
     settings.IMPORT_MAX_BYTES = 1000
     with pytest.raises(FileError, match="超过"):
-        imports.read_table(b"x" * 1001, "a.csv")
+        import_reader.read_table(b"x" * 1001, "a.csv")
 
 
 # -- checking rows -------------------------------------------------------------------------------
@@ -592,11 +599,11 @@ def test_unknown_choices_list_what_may_be_written(world):
 
 
 def test_the_template_example_row_is_skipped(world):
-    workbook = openpyxl.load_workbook(io.BytesIO(samples.template_workbook()))
+    workbook = openpyxl.load_workbook(io.BytesIO(import_template.template_workbook()))
     sheet = workbook.worksheets[0]
     assert [c.value for c in sheet[1]] == [str(c.header) for c in imports.COLUMNS]
     with pytest.raises(FileError, match="没有岗位数据"):
-        imports.read_table(samples.template_workbook(), "模板.xlsx")
+        import_reader.read_table(import_template.template_workbook(), "模板.xlsx")
     # Filled in below the example, it imports (the template's columns are the reader's).
     example = [c.value for c in sheet[2]]
     example[0] = "青岛甲餐饮有限公司"
@@ -727,7 +734,7 @@ def test_a_failure_while_saving_rolls_everything_back(world):
     )
     before = counts()
     with pytest.raises(IntegrityError):
-        imports.save_checked(checked, job=job)
+        import_save.save_checked(checked, job=job)
     assert counts() == before
     job.refresh_from_db()
     assert job.status == ImportStatus.RUNNING and job.phase is None
@@ -736,7 +743,7 @@ def test_a_failure_while_saving_rolls_everything_back(world):
 def test_a_job_runs_once_even_when_delivered_twice(world):
     job = run_job(world, xlsx(sheet_of(row())))
     assert job.status == ImportStatus.DONE
-    assert imports.process_job(job.pk) is None
+    assert import_jobs.process_job(job.pk) is None
     assert Phase.objects.filter(catalog=world["catalog"]).count() == 1
 
 
@@ -916,21 +923,21 @@ def test_the_qingdao_officer_imports_the_sample_as_the_next_phase_of_the_demo(
 ):
     """The demo's story: after load_demo, Qingdao's officer imports the messy sample into the
     Qingdao catalog; the sample's codes are the demo employers' (seven matched, two new)."""
-    from directory.demo import QINGDAO_CATALOG, load_demo
+    from directory.demo.load import QINGDAO_CATALOG, load_demo
     from momjobs.users.models import User
 
     private_files_in(tmp_path, monkeypatch)
     load_demo()
     officer = User.objects.get(email="qingdao@demo.momjobs.cn")
     catalog = Catalog.objects.get(name=QINGDAO_CATALOG)
-    job = imports.import_start(
+    job = import_services.import_start(
         catalog=catalog,
         title=samples.SAMPLE_TITLE,
         default_sector=Sector.CATERING,
         upload=SimpleUploadedFile(samples.SAMPLE_NAME, samples.messy_workbook()),
         by=officer,
     )
-    imports.process_job(job.pk)
+    import_jobs.process_job(job.pk)
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE, job.errors
     assert job.summary["employers_matched"] == 7
@@ -939,9 +946,9 @@ def test_the_qingdao_officer_imports_the_sample_as_the_next_phase_of_the_demo(
 
 
 def test_an_exported_phase_imports_again(world):
-    """directory/exports.py writes the template's columns: its XLSX of a published phase is a
+    """directory/exports/documents.py writes the template's columns: its XLSX of a published phase is a
     valid import (same postings, pay, hours and rights)."""
-    from directory.exports import render_xlsx
+    from directory.exports.documents import render_xlsx
     from tests.factories import make_posting, publish
 
     employer = world["employer"]
@@ -1021,7 +1028,7 @@ def test_a_formula_in_a_csv_cell_is_refused_too(world):
 
 
 def test_a_province_bureau_must_say_which_city_a_shared_district_name_is_in(world, personas):
-    from directory.imports import Places
+    from directory.imports.checker import Places
 
     places = Places(region("370000"))
     assert places.named("市中区") is Places.AMBIGUOUS

@@ -24,7 +24,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from directory import imports
+from directory.imports import checker as imports
+from directory.imports import reader as import_reader
+from directory.imports import save as import_save
 from directory.models import (
     AuditEntry,
     Catalog,
@@ -235,8 +237,8 @@ def test_arbitrary_rows_are_saved_whole_or_not_at_all(world, table, kind, sector
     with rolled_back():
         before = counts()
         try:
-            read = imports.read_table(data, name)
-        except imports.FileError as error:
+            read = import_reader.read_table(data, name)
+        except import_reader.FileError as error:
             assert error.args[0] and isinstance(error.args[0], str)
             assert counts() == before
             return
@@ -259,7 +261,7 @@ def test_arbitrary_rows_are_saved_whole_or_not_at_all(world, table, kind, sector
             uploaded_by=officer,
             status=ImportStatus.RUNNING,
         )
-        phase = imports.save_checked(checked, job=job)
+        phase = import_save.save_checked(checked, job=job)
         after = counts()
         assert after["Phase"] == before["Phase"] + 1
         assert after["Posting"] == before["Posting"] + len(read.rows)
@@ -303,8 +305,8 @@ def test_cell_parsers_raise_only_cell_errors(value):
 )
 def test_arbitrary_files_raise_only_file_errors(data, name):
     try:
-        imports.read_table(data, name)
-    except imports.FileError as error:
+        import_reader.read_table(data, name)
+    except import_reader.FileError as error:
         assert error.args[0]
 
 
@@ -317,8 +319,8 @@ def test_damaged_workbooks_raise_only_file_errors(cut, flip):
     damaged = bytearray(good_file)
     damaged[cut % len(damaged)] ^= flip
     for data in (bytes(damaged), good_file[:cut]):
-        with suppress(imports.FileError):
-            imports.read_table(data, "a.xlsx")
+        with suppress(import_reader.FileError):
+            import_reader.read_table(data, "a.xlsx")
 
 
 def test_excel_time_and_date_cells_in_every_column(world):
@@ -327,5 +329,5 @@ def test_excel_time_and_date_cells_in_every_column(world):
     values = [datetime(2026, 2, 3), time(8, 30), True, 3.5, "=A1"]
     for value in values:
         data = as_xlsx(HEADER, [tuple(value for _h in HEADER)], None)
-        checked = imports.check_table(imports.read_table(data, "a.xlsx"), bureau=bureau)
+        checked = imports.check_table(import_reader.read_table(data, "a.xlsx"), bureau=bureau)
         assert not checked.ok

@@ -14,9 +14,11 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from directory.models import PhaseStatus
-from momjobs import cache as soft_cache
-from momjobs import emails, search_version
+from directory.subscriptions import tasks as digest_tasks
 from momjobs.celery import app
+from momjobs.lib import cache as soft_cache
+from momjobs.lib import search_version
+from momjobs.lib.tasks import queue_email
 from tests.factories import make_bureau, make_employer, make_phase, make_posting, publish
 from tests.services import free_port
 
@@ -56,7 +58,7 @@ def qingdao_posting(title="社区早餐帮厨"):
 
 
 def test_cache_calls_answer_as_a_miss_while_redis_is_down(redis_down, caplog):
-    with caplog.at_level(logging.WARNING, logger="momjobs.cache"):
+    with caplog.at_level(logging.WARNING, logger="momjobs.lib.cache"):
         assert cache.get("anything", "default") == "default"
     assert "cache unavailable" in caplog.text
     assert not soft_cache.available()
@@ -114,9 +116,9 @@ def test_a_publish_during_the_outage_is_not_forgotten(redis_down, settings):
 def test_mail_is_sent_from_the_web_process_when_the_broker_is_down(
     broker_down, caplog, django_capture_on_commit_callbacks
 ):
-    logger = "momjobs.queueing"
+    logger = "momjobs.lib.queueing"
     with caplog.at_level(logging.WARNING, logger), django_capture_on_commit_callbacks(execute=True):
-        emails.queue(
+        queue_email(
             to="mum@example.test",
             template="verify_email",
             context={"verify_url": "https://example.test/v/1/"},
@@ -126,11 +128,10 @@ def test_mail_is_sent_from_the_web_process_when_the_broker_is_down(
 
 
 def test_publishing_does_not_wait_for_the_broker(broker_down, caplog):
-    from directory import digests
 
     posting = qingdao_posting()
     with caplog.at_level(logging.WARNING):
-        digests.relay_soon()  # what the publish view does after the commit
+        digest_tasks.relay_soon()  # what the publish view does after the commit
     posting.refresh_from_db()
     assert posting.status == "live"
     assert "digest relay not queued" in caplog.text

@@ -242,7 +242,7 @@ MATRIX = {
         Row("GET",              (LOGIN,  403,    403,    PREVIEW, 404,   403,    403,    403,    SETUP), case="closed_posting"),
         Row("GET",              (LOGIN,  403,    403,    404,    404,    403,    403,    403,    SETUP), case="missing_id"),
     ],
-    "employers:posting_submit": [
+    "posting_submit": [
         Row("GET",              (LOGIN,  403,    403,    200,    404,    403,    403,    403,    SETUP), case="draft_posting"),
         Row("POST",             (LOGIN,  403,    403,    200,    404,    403,    403,    403,    SETUP), case="draft_posting"),
     ],
@@ -307,7 +307,7 @@ MATRIX = {
         Row("POST",             (200,    403,    403,    403,    403,    403,    403,    403,    SETUP), case="invitation"),
         Row("GET",              (404,    404,    404,    404,    404,    404,    404,    404,    SETUP), case="dead_invitation"),
     ],
-    # -- bureau back office: employers in the officer's jurisdiction (directory/views_bureau.py) ---
+    # -- bureau back office: employers in the officer's jurisdiction (directory/verification/views.py) ---
     "bureau:employer_list": [
         Row("GET",              (LOGIN,  403,    403,    403,    403,    200,    200,    403,    SETUP)),
     ],
@@ -327,7 +327,7 @@ MATRIX = {
         Row("POST",             (LOGIN,  403,    403,    403,    403,    404,    404,    403,    SETUP), case="missing_id",
             data={"status": "verified"}),
     ],
-    # -- bureau back office: phases, review, revisions, take-downs (directory/views_review.py) -----
+    # -- bureau back office: phases, review, revisions, take-downs (directory/catalog/views.py) -----
     # Own bureau's phases and entries, postings and revisions inside the jurisdiction; the other
     # bureau's officer gets 404, every other role 403 (the admin too: not a bureau's staff).
     "bureau:phase_list": [
@@ -441,7 +441,7 @@ MATRIX = {
         # get_application_for_seeker scopes by seeker but does not check the role.
         Row("POST",             (LOGIN,  APPLICATIONS, 404, 404,  404,    404,    404,    404,    SETUP), case="application"),
     ],
-    # -- digest subscriptions, no account needed (directory/views_subscribe.py) -------------------
+    # -- digest subscriptions, no account needed (directory/subscriptions/views.py) -------------------
     # Every link carries a signed token: a bad one is a 404 whoever follows it.
     "subscribe:form": [
         Row("GET",              (200,    200,    200,    200,    200,    200,    200,    200,    SETUP)),
@@ -677,7 +677,7 @@ def _verify_token(user):
 
 
 def _sub_token(world, purpose):
-    from directory import digests
+    from directory.subscriptions import digests
 
     subscription = world.objects["subscription"]
     if purpose == "confirm":

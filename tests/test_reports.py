@@ -18,7 +18,6 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from directory import reports
 from directory.models import (
     AuditAction,
     AuditEntry,
@@ -27,6 +26,8 @@ from directory.models import (
     ReportReason,
     ReportStatus,
 )
+from directory.moderation import services as reports
+from directory.moderation import tasks as moderation_tasks
 from employers.models import Application, Posting, PostingStatus
 from tests import strategies as s
 from tests.factories import make_employer, make_phase, make_posting, publish
@@ -358,9 +359,9 @@ def test_contacts_are_erased_after_the_retention_period(live):
     waiting = make_report(live, contact="open@example.test", created_at=now - timedelta(days=400))
     # The daily beat task the worker knows about (its module is in CELERY_IMPORTS).
     schedule = settings.CELERY_BEAT_SCHEDULE["erase-report-contacts"]
-    assert schedule["task"] == reports.erase_report_contacts.name
+    assert schedule["task"] == moderation_tasks.erase_report_contacts.name
     assert reports.__name__ in settings.CELERY_IMPORTS
-    assert reports.erase_report_contacts.delay().get() == 1
+    assert moderation_tasks.erase_report_contacts.delay().get() == 1
     contacts = {r.pk: r.contact for r in Report.objects.all()}
     assert contacts == {
         old.pk: "",

@@ -182,7 +182,7 @@ def test_take_down_outside_jurisdiction_is_404(client, personas, live):
 
 
 def test_the_review_queue_is_paginated_and_keeps_its_filters(client, officer, personas):
-    from directory.views_review import REVIEW_PAGE_SIZE
+    from directory.catalog.views import REVIEW_PAGE_SIZE
 
     phase = make_phase(personas.qingdao, status=PhaseStatus.OPEN)
     postings = [make_posting(personas.employer_a) for _ in range(REVIEW_PAGE_SIZE + 3)]

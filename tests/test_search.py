@@ -215,7 +215,7 @@ def test_no_results_suggests_dropping_the_most_restrictive_filter(client, catalo
 
 
 def test_the_suggestion_says_more_than_where_it_stopped_counting(client, catalog, monkeypatch):
-    from directory import filters
+    from directory.search import filters
 
     monkeypatch.setattr(filters, "RELAX_CAP", 2)  # 100 in use
     html = client.get(reverse("job_list"), {"q": "客服", "sector": "domestic"}).content.decode()
@@ -367,7 +367,7 @@ def test_full_text_uses_the_gin_index(db):
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE employers_posting")
-    from directory.filters import PostingFilter, live_postings
+    from directory.search.filters import PostingFilter, live_postings
 
     qs = PostingFilter({"q": "客服"}, queryset=live_postings()).qs
     assert qs.count() == 20
@@ -379,7 +379,7 @@ def test_a_word_in_a_region_is_one_lookup_in_the_text_index(db):
     """Each posting's text carries its region and the regions above it (rgn370000 rgn370200
     rgn370202): a word in a city is one GIN lookup, even a word found in most posts, and the
     answer is the same as testing the region's ids (docs/performance.md, "The plans")."""
-    from directory.filters import PostingFilter
+    from directory.search.filters import PostingFilter
 
     big, small = make_employer(region_code="370203"), make_employer(region_code="370202")
     rows = bulk_live_postings(
@@ -416,7 +416,7 @@ def test_a_word_in_a_region_is_one_lookup_in_the_text_index(db):
 def test_region_words_follow_a_region_that_moved(db):
     """A district moved to another city (as 莱芜 went to 济南 in 2019): its postings are found
     under the new city at once (load_regions rewrites their region words)."""
-    from directory.filters import PostingFilter
+    from directory.search.filters import PostingFilter
     from momjobs.regions.loader import load_regions
     from momjobs.regions.models import Region
 
@@ -568,7 +568,7 @@ def test_unfiltered_total_is_cached_and_dropped_on_publish(
 
 
 def test_region_search_uses_ids_not_a_subquery(catalog):
-    from directory.filters import PostingFilter, live_postings
+    from directory.search.filters import PostingFilter, live_postings
 
     sql = str(PostingFilter({"region": "370200"}, queryset=live_postings()).qs.query)
     assert "regions_region" not in sql.split("WHERE", 1)[1]

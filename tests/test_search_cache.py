@@ -1,4 +1,4 @@
-"""The search caches (directory/search_cache.py, momjobs/search_version.py): what changes the
+"""The search caches (directory/search/cache.py, momjobs/lib/search_version.py): what changes the
 findable postings shows at once; nothing leaks across languages or people."""
 
 import re
@@ -14,10 +14,11 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from directory import search_cache
-from directory import services as directory_services
-from directory.filters import PostingFilter
+from directory.catalog import services as directory_services
 from directory.models import PhaseStatus
+from directory.moderation import services as moderation
+from directory.search import cache as search_cache
+from directory.search.filters import PostingFilter
 from employers import services as employer_services
 from employers.models import Posting, PostingRevision
 from momjobs.users.models import SeekerProfile
@@ -145,7 +146,7 @@ def test_a_closed_posting_disappears_at_once(client, live, personas):
 
 def test_a_taken_down_posting_disappears_at_once(client, live, personas):
     assert titles(client, region="370203") == {"家政保洁", "居家串珠"}
-    directory_services.posting_take_down(
+    moderation.posting_take_down(
         posting=live["cleaner"], by=personas.bureau_inside, reason="收取押金"
     )
     assert titles(client, region="370203") == {"居家串珠"}
@@ -180,7 +181,7 @@ def test_a_posting_past_its_date_is_gone_the_next_day(client, live, monkeypatch)
 
 def test_a_review_decision_on_a_post_not_yet_live_keeps_the_cache(live, personas):
     from directory.models import EntryDecision
-    from momjobs import search_version
+    from momjobs.lib import search_version
     from tests.factories import add_entry
 
     phase = make_phase(personas.qingdao, number=2, status=PhaseStatus.IN_REVIEW)

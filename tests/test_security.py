@@ -179,7 +179,7 @@ def test_admin_login_goes_through_the_portal_sign_in(client):
 
 def test_rate_limit_keys_are_short_whatever_was_typed():
     """Sign-in counts failures per typed address: anything, of any length, in the cache key."""
-    from momjobs import ratelimit
+    from momjobs.lib import ratelimit
 
     long_key, _ = ratelimit._window_key("login", "x" * 5000 + "\x00\U0010ffff", 60)
     assert len(long_key) < 80 and long_key.isascii() and " " not in long_key

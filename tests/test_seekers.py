@@ -241,7 +241,7 @@ def test_a_taken_down_post_is_named_not_linked_in_my_applications(client, verifi
     """Her application stays readable after a take-down: the title, the employer and why, and
     no link to a page that no longer exists for the public."""
     from directory.models import Bureau, BureauStaff
-    from directory.services import posting_take_down
+    from directory.moderation.services import posting_take_down
     from tests.factories import make_user
 
     officer = make_user(role="bureau")

@@ -9,9 +9,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from directory import digests
 from directory.models import DeliveryStatus, DigestDelivery, OutboxEvent, Subscription
-from momjobs import schedule as sched
+from directory.subscriptions import digests
+from directory.subscriptions import tasks as digest_tasks
+from momjobs.lib import schedule as sched
 from tests.factories import make_bureau, make_employer, make_phase, make_posting, publish, region
 from tests.helpers import force_login_verified
 
@@ -310,7 +311,7 @@ def test_matching_is_one_query_and_follows_the_filters(django_assert_num_queries
 
 def relay(phase):
     event = OutboxEvent.objects.get(payload__phase_id=phase.pk)
-    return digests.relay_event(event.pk)
+    return digest_tasks.relay_event(event.pk)
 
 
 def test_relay_and_send_once(mailoutbox, django_capture_on_commit_callbacks, phase_world):
@@ -367,7 +368,7 @@ def test_sweep_requeues_stale_deliveries(
         subscription=subscription, phase=phase, status=DeliveryStatus.SENDING, claimed_at=old
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert digests.sweep() == {"relayed": 0, "requeued": 1}
+        assert digest_tasks.sweep() == {"relayed": 0, "requeued": 1}
     assert len(mailoutbox) == 1
     assert DigestDelivery.objects.get().status == DeliveryStatus.SENT
 

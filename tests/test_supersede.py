@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from directory import digests, phase_changes
+from directory.catalog import changes as phase_changes
+from directory.catalog.services import phase_carry_over, phase_publish
 from directory.models import (
     AuditAction,
     AuditEntry,
@@ -22,7 +23,7 @@ from directory.models import (
     PhaseStatus,
     Subscription,
 )
-from directory.services import phase_carry_over, phase_publish
+from directory.subscriptions import digests
 from employers import services as employer_services
 from employers.models import Application, Posting, PostingStatus
 from tests.factories import make_bureau, make_employer, make_phase, make_posting, publish, region
@@ -357,7 +358,7 @@ def test_reasons_the_system_writes_are_in_chinese_whoever_published(
     world, mailoutbox, django_capture_on_commit_callbacks
 ):
     """An officer publishing from the English pages leaves the same records as one working in
-    Chinese (momjobs/records.py): the closed post's reason is read by Chinese-speaking seekers."""
+    Chinese (momjobs/lib/records.py): the closed post's reason is read by Chinese-speaking seekers."""
     second = create_next(world)
     phase_carry_over(phase=second, posting_ids=[world.kept.pk], by=world.p.bureau_inside)
     pending = make_posting(world.p.employer_b, title="社区保洁员", sector="domestic")

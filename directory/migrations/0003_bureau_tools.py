@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import momjobs.storage
+import momjobs.lib.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('phase_title', models.CharField(max_length=120, verbose_name='批次标题')),
-                ('file', models.FileField(storage=momjobs.storage.private_storage, upload_to='imports/')),
+                ('file', models.FileField(storage=momjobs.lib.storage.private_storage, upload_to='imports/')),
                 ('original_name', models.CharField(max_length=200, verbose_name='文件名')),
                 ('size', models.PositiveIntegerField(default=0)),
                 ('status', models.CharField(choices=[('queued', '排队中'), ('running', '正在检查'), ('failed', '有错误，未导入'), ('done', '已导入')], default='queued', max_length=10, verbose_name='状态')),
@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('pdf', 'PDF（A4 打印版）'), ('xlsx', 'Excel 表格')], max_length=8)),
-                ('file', models.FileField(storage=momjobs.storage.private_storage, upload_to='phases/')),
+                ('file', models.FileField(storage=momjobs.lib.storage.private_storage, upload_to='phases/')),
                 ('rendered_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('size', models.PositiveIntegerField(default=0)),
                 ('phase', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='directory.phase')),

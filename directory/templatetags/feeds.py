@@ -1,4 +1,4 @@
-"""The catalogs whose feeds the home and search pages link to (directory/feeds.py)."""
+"""The catalogs whose feeds the home and search pages link to (directory/exports/feeds.py)."""
 
 from django import template
 from django.core.cache import cache
@@ -13,8 +13,8 @@ def catalog_feeds():
     """[{"pk", "name"}] of the catalogs with a public phase; kept five minutes, so the busiest
     pages do not ask the database each time, and keyed by the search version, so a publish shows
     a new catalog's feed at once."""
-    from directory.feeds import catalogs_with_public_phases
-    from momjobs import search_version
+    from directory.exports.feeds import catalogs_with_public_phases
+    from momjobs.lib import search_version
 
     def load():
         return list(catalogs_with_public_phases().order_by("name").values("pk", "name"))

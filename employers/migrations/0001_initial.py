@@ -4,7 +4,7 @@ import django.contrib.postgres.search
 import django.utils.timezone
 import employers.fields
 import employers.uscc
-import momjobs.storage
+import momjobs.lib.storage
 from django.db import migrations, models
 
 
@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
                 ('contact_phone', models.CharField(blank=True, max_length=30, verbose_name='联系电话')),
                 ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='联系邮箱')),
                 ('description', models.TextField(blank=True, verbose_name='单位简介')),
-                ('licence', models.FileField(blank=True, storage=momjobs.storage.private_storage, upload_to='licences/', verbose_name='营业执照')),
+                ('licence', models.FileField(blank=True, storage=momjobs.lib.storage.private_storage, upload_to='licences/', verbose_name='营业执照')),
                 ('status', models.CharField(choices=[('pending', '待审核'), ('verified', '已核验'), ('rejected', '未通过核验'), ('removed', '已移出名录')], default='pending', max_length=10, verbose_name='核验状态')),
                 ('status_reason', models.CharField(blank=True, max_length=300, verbose_name='状态说明')),
                 ('status_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='状态变更时间')),

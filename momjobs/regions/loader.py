@@ -84,7 +84,7 @@ def load_regions():
 
         Posting.objects.refresh_region_terms(moved)
         # What a search finds in those regions changed: cached results are dropped.
-        from momjobs import search_version
+        from momjobs.lib import search_version
 
         search_version.bump()
     # This process reads the tree again once this is committed; others within lookup.MAX_AGE.

@@ -3,7 +3,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from momjobs.storage import private_storage
+from momjobs.lib.storage import private_storage
 
 
 class Role(models.TextChoices):

@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from momjobs import emails, ratelimit
-from momjobs import schedule as sched
-from momjobs.schedule_forms import window_formset
+from momjobs.lib import ratelimit
+from momjobs.lib import schedule as sched
+from momjobs.lib.schedule_forms import window_formset
+from momjobs.lib.tasks import queue_email
 
 from .files import generated_name
 from .forms import ProfileForm, SignUpForm
@@ -33,7 +34,7 @@ VERIFY_SALT = "momjobs.verify-email"
 
 def _send_verification(user):
     token = signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT)
-    emails.queue(
+    queue_email(
         to=user.email,
         template="verify_email",
         context={"verify_url": settings.SITE_URL + reverse("users:verify_email", args=[token])},

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from momjobs import ratelimit
+from momjobs.lib import ratelimit
 
 from . import seeker_views, views
 from .forms import ResetForm

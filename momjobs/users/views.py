@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from momjobs import ratelimit
+from momjobs.lib import ratelimit
 
 from . import twofactor
 from .forms import CodeForm, SignInForm

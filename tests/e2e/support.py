@@ -9,7 +9,7 @@ import re
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-# Demo data (directory/demo_data.py, directory/demo.py).
+# Demo data (directory/demo/data.py, directory/demo/load.py).
 PASSWORD = "momjobs-demo-2026"  # noqa: S105 - the published demo password
 TOTP_SECRET = "MOMJOBSDEMOKEYTWOSIXMOMJOBSDEMOK"  # noqa: S105 - the published demo key
 SEEKER = "seeker@demo.momjobs.cn"

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import openpyxl
 from playwright.sync_api import expect
 
-from directory.sheet_columns import COLUMNS
+from directory.columns import COLUMNS
 from tests.e2e.support import QINGDAO_PHASE, QINGDAO_POSTS, check_a11y, expect_no_browser_errors
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -4,7 +4,7 @@
 template download → the sheet with mistakes (a row-and-column report, nothing saved) → the
 corrected sheet (a new phase in review with every row) → the phase in the review page.
 
-The sheets are the demo's samples (directory/samples.py, `manage.py make_sample_import`), built
+The sheets are the demo's samples (directory/demo/samples.py, `manage.py make_sample_import`), built
 in this process; the server checks them in its Celery task (eager in the e2e server, so the job
 page may already be finished; if not, it refreshes itself every two seconds without script).
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 import openpyxl
 from playwright.sync_api import expect
 
-from directory import samples
-from directory.sheet_columns import COLUMNS
+from directory.columns import COLUMNS
+from directory.demo import samples
 from tests.e2e.support import QINGDAO, check_a11y, expect_no_browser_errors, sign_in
 
 CATALOG = "青岛市妈妈岗目录"

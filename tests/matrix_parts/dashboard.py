@@ -5,9 +5,9 @@ MATRIX: route name -> rows, as in the main table. CASES: case name -> function(w
 returning URL kwargs; it may create the objects it needs (world.personas holds the personas,
 world.objects the shared objects).
 
-The bureau's dashboard, its CSV and the audit log (directory/views_dashboard.py): any bureau's
+The bureau's dashboard, its CSV and the audit log (directory/dashboard/views.py): any bureau's
 staff (each sees her own jurisdiction), every other role 403 (the admin too: she reads the audit
-log in the admin). Recognition of an employer (directory/views_bureau.py): staff whose
+log in the admin). Recognition of an employer (directory/verification/views.py): staff whose
 jurisdiction covers the employer; the other bureau's officer gets 404."""
 
 from tests.matrix_base import LOGIN, PERSONAS, SETUP, Redirect, Row  # noqa: F401

@@ -5,7 +5,7 @@ MATRIX: route name -> rows, as in the main table. CASES: case name -> function(w
 returning URL kwargs; it may create the objects it needs (world.personas holds the personas,
 world.objects the shared objects).
 
-Spreadsheet imports (directory/views_import.py): bureau staff only (others 403, the admin too:
+Spreadsheet imports (directory/imports/views.py): bureau staff only (others 403, the admin too:
 not a bureau's staff); an import is seen by the staff of its own bureau (Linyi's officer: 404).
 """
 

@@ -5,7 +5,7 @@ MATRIX: route name -> rows, as in the main table. CASES: case name -> function(w
 returning URL kwargs; it may create the objects it needs (world.personas holds the personas,
 world.objects the shared objects).
 
-The public employer directory (directory/views_employers.py): everyone may read it; it is
+The public employer directory (directory/verification/public.py): everyone may read it; it is
 read-only (POST 405); a removed employer's page stays reachable, a pending or rejected one was
 never public (404)."""
 

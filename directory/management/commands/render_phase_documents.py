@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from directory import exports
+from directory.exports import documents as exports
 from directory.models import Phase, PhaseDocumentKind
 
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from employers.models import Posting
-from momjobs import search_version
+from momjobs.lib import search_version
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import momjobs.storage
+import momjobs.lib.storage
 import momjobs.users.models
 from django.conf import settings
 from django.db import migrations, models
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('free_windows', models.JSONField(blank=True, default=list, verbose_name='空闲时间')),
                 ('skills', models.TextField(blank=True, verbose_name='技能')),
                 ('experience', models.TextField(blank=True, verbose_name='工作经历')),
-                ('cv', models.FileField(blank=True, storage=momjobs.storage.private_storage, upload_to='cv/', verbose_name='简历')),
+                ('cv', models.FileField(blank=True, storage=momjobs.lib.storage.private_storage, upload_to='cv/', verbose_name='简历')),
                 ('cares_for_child_under_12', models.BooleanField(default=False, verbose_name='我在照护12岁以下儿童')),
                 ('eligibility_consent_at', models.DateTimeField(blank=True, null=True)),
                 ('privacy_policy_version', models.CharField(blank=True, max_length=20)),

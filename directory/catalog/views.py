@@ -1,0 +1,378 @@
+"""The bureau's phases: create, open a call, review submissions and changes, publish, take down.
+
+Staff act only on their own bureau's catalogs and on postings inside their jurisdiction;
+everything is fetched through directory.access helpers (outsiders get 404, other roles 403).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from directory import access
+from directory.access import require_bureau_staff
+from directory.catalog import changes as phase_changes
+from directory.catalog import services
+from directory.catalog.forms import (
+    CallForm,
+    CarryForm,
+    DecisionForm,
+    PhaseForm,
+    ReasonForm,
+    SubmitForm,
+)
+from directory.models import (
+    Bureau,
+    Catalog,
+    EntryDecision,
+    Phase,
+    PhaseEntry,
+    PhaseStatus,
+    in_jurisdiction_of,
+)
+from employers import access as employers_access
+from employers import services as employer_services
+from employers.choices import Sector, WorkForm
+from employers.models import PostingRevision, RevisionStatus
+
+# ---------------------------------------------------------------------------------------------
+# Public pages: published phases and open calls
+
+
+def phase_list(request):
+    phases = (
+        Phase.objects.published()
+        .select_related("catalog__bureau__jurisdiction")
+        .with_post_counts()
+        .order_by("-published_at")
+    )
+    return render(request, "directory/phase_list.html", {"phases": phases})
+
+
+def _counts(entries, key, choices):
+    labels = dict(choices)
+    counts = {}
+    for entry in entries:
+        value = entry.snapshot.get(key)
+        counts[value] = counts.get(value, 0) + 1
+    return sorted(
+        ((labels.get(k, k), n) for k, n in counts.items()), key=lambda item: (-item[1], item[0])
+    )
+
+
+def phase_detail(request, pk):
+    phase = get_object_or_404(
+        Phase.objects.published().select_related("catalog__bureau__jurisdiction"), pk=pk
+    )
+    # A published phase shows what it published: the frozen snapshots, not today's postings.
+    entries = list(
+        PhaseEntry.objects.filter(phase=phase, decision=EntryDecision.APPROVED)
+        .select_related("posting")
+        .order_by("snapshot__employer_name", "id")
+    )
+    openings = sum(e.snapshot.get("openings", 0) for e in entries)
+    context = {
+        "phase": phase,
+        "entries": entries,
+        "openings": openings,
+        "employer_count": len({e.snapshot.get("employer_id") for e in entries}),
+        "by_sector": _counts(entries, "sector", Sector.choices),
+        "by_form": _counts(entries, "work_form", WorkForm.choices),
+        "by_district": _district_counts(entries),
+        "changes": phase_changes.phase_changes(phase),
+    }
+    return render(request, "directory/phase_detail.html", context)
+
+
+def _district_counts(entries):
+    counts = {}
+    for entry in entries:
+        name = entry.snapshot.get("region_name", "")
+        counts[name] = counts.get(name, 0) + 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def call_detail(request, pk):
+    """The public call for submissions of an open phase."""
+    phase = get_object_or_404(
+        Phase.objects.filter(status=PhaseStatus.OPEN).select_related("catalog__bureau"), pk=pk
+    )
+    return render(request, "directory/call_detail.html", {"phase": phase})
+
+
+# ---------------------------------------------------------------------------------------------
+# The bureau's review
+
+
+@login_required
+def review_phase_list(request):
+    phases = (
+        access.phases_for_staff(request.user)
+        .annotate(
+            pending=Count("entries", filter=Q(entries__decision=EntryDecision.PENDING)),
+            approved=Count("entries", filter=Q(entries__decision=EntryDecision.APPROVED)),
+        )
+        .order_by("catalog__name", "-number")
+    )
+    bureaus = Bureau.objects.for_user(request.user)
+    form = PhaseForm(catalogs=Catalog.objects.filter(bureau__in=bureaus))
+    revisions = PostingRevision.objects.filter(
+        in_jurisdiction_of(request.user, "posting__region__path"),
+        status=RevisionStatus.PENDING,
+    ).count()
+    context = {"phases": phases, "form": form, "revisions": revisions}
+    return render(request, "review/phase_list.html", context)
+
+
+@login_required
+@require_POST
+def phase_create(request):
+    require_bureau_staff(request.user)
+    bureaus = Bureau.objects.for_user(request.user)
+    form = PhaseForm(request.POST, catalogs=Catalog.objects.filter(bureau__in=bureaus))
+    if form.is_valid():
+        phase = services.phase_create(
+            catalog=form.cleaned_data["catalog"],
+            title=form.cleaned_data["title"],
+            by=request.user,
+            carry_over=form.cleaned_data["carry_over"],
+        )
+        messages.success(request, _("已新建批次。"))
+        return redirect("bureau:phase_review", phase.pk)
+    messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("bureau:phase_list")
+
+
+@login_required
+def phase_call(request, pk):
+    phase = access.get_phase_for_staff(request.user, pk)
+    form = CallForm(request.POST or None, instance=phase)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.phase_open_call(phase=form.instance, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("已开始征集，征集页面已公开。"))
+            return redirect("bureau:phase_review", phase.pk)
+    return render(request, "review/phase_call.html", {"phase": phase, "form": form})
+
+
+REVIEW_PAGE_SIZE = 50
+
+
+@login_required
+def phase_review(request, pk):
+    phase = access.get_phase_for_staff(request.user, pk)
+    entries = (
+        PhaseEntry.objects.filter(phase=phase)
+        .select_related("posting__employer", "posting__region")
+        .order_by("decision", "posting__employer__name", "id")
+    )
+    decision = request.GET.get("decision", "")
+    sector = request.GET.get("sector", "")
+    if decision in EntryDecision.values:
+        entries = entries.filter(decision=decision)
+    if sector in Sector.values:
+        entries = entries.filter(posting__sector=sector)
+    counts = dict(
+        PhaseEntry.objects.filter(phase=phase)
+        .values_list("decision")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    # A phase imported from a big spreadsheet has thousands of entries: a page at a time.
+    entries_page = Paginator(entries, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "phase": phase,
+        "entries": entries_page.object_list,
+        "entries_page": entries_page,
+        "query": query.urlencode(),
+        "counts": counts,
+        "decisions": [(v, label, counts.get(v, 0)) for v, label in EntryDecision.choices],
+        "sectors": Sector.choices,
+        "decision": decision,
+        "sector": sector,
+        "decision_form": DecisionForm(),
+        "changes": phase_changes.phase_changes(phase),
+        **_carry_context(phase),
+    }
+    return render(request, "review/phase_review.html", context)
+
+
+def _carry_context(phase):
+    source, candidates = phase_changes.carry_candidates(phase)
+    chosen = phase_changes.carried_choice(phase, candidates)
+    form = CarryForm(candidates=candidates, initial={"postings": sorted(chosen)})
+    return {"carry_source": source, "carry_candidates": candidates, "carry_form": form}
+
+
+@login_required
+@require_POST
+def phase_carry(request, pk):
+    """Choose which still-open postings of the current published phase carry over."""
+    phase = access.get_phase_for_staff(request.user, pk)
+    _source, candidates = phase_changes.carry_candidates(phase)
+    form = CarryForm(request.POST, candidates=candidates)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("bureau:phase_review", phase.pk)
+    try:
+        carried, dropped = services.phase_carry_over(
+            phase=phase, posting_ids=form.cleaned_data["postings"], by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("已保存：延续 %(carried)s 个岗位，不延续 %(dropped)s 个。")
+            % {"carried": carried, "dropped": dropped},
+        )
+    return redirect("bureau:phase_review", phase.pk)
+
+
+@login_required
+@require_POST
+def entry_decide(request, pk):
+    entry = access.get_entry_for_staff(request.user, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.entry_decide(
+                entry=entry,
+                decision=form.cleaned_data["decision"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("“%(title)s”：%(decision)s")
+                % {"title": entry.posting.title, "decision": entry.get_decision_display()},
+            )
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("bureau:phase_review", entry.phase_id)
+
+
+@login_required
+@require_POST
+def bulk_approve(request, pk):
+    phase = access.get_phase_for_staff(request.user, pk)
+    ids = [int(i) for i in request.POST.getlist("entries") if i.isdigit()]
+    try:
+        count = services.entries_bulk_approve(phase=phase, entry_ids=ids, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已通过 %(n)s 个岗位。") % {"n": count})
+    return redirect("bureau:phase_review", phase.pk)
+
+
+@login_required
+@require_POST
+def phase_publish(request, pk):
+    phase = access.get_phase_for_staff(request.user, pk)
+    try:
+        services.phase_publish(phase=phase, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("bureau:phase_review", phase.pk)
+    messages.success(request, _("批次已发布，订阅者将收到邮件摘要。"))
+    return redirect("phase_detail", phase.pk)
+
+
+@login_required
+def revision_list(request):
+    require_bureau_staff(request.user)
+    revisions = (
+        PostingRevision.objects.filter(
+            in_jurisdiction_of(request.user, "posting__region__path"),
+            status=RevisionStatus.PENDING,
+        )
+        .select_related("posting__employer")
+        .order_by("submitted_at")
+    )
+    rows = []
+    for revision in revisions:
+        live = employer_services.revision_data(revision.posting)
+        changes = [
+            (name, live.get(name), value)
+            for name, value in revision.data.items()
+            if live.get(name) != value
+        ]
+        rows.append((revision, changes))
+    return render(request, "review/revision_list.html", {"rows": rows, "form": ReasonForm()})
+
+
+@login_required
+@require_POST
+def revision_decide(request, pk):
+    revision = access.get_revision_for_staff(request.user, pk)
+    form = ReasonForm(request.POST)
+    approve = request.POST.get("approve") == "1"
+    if form.is_valid():
+        try:
+            services.revision_decide(
+                revision=revision,
+                approve=approve,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("已处理修改。"))
+    return redirect("bureau:revision_list")
+
+
+@login_required
+def posting_view(request, pk):
+    """A posting in the jurisdiction as seekers would see it, whatever its status."""
+    from employers.quality import badges, meets_minimum_wage
+    from momjobs.regions.models import MinimumWage
+
+    posting = access.get_posting_for_staff(request.user, pk)
+    minimum = MinimumWage.in_force(posting.region)
+    context = {
+        "posting": posting,
+        "badges": badges(posting, minimum),
+        "below_minimum": meets_minimum_wage(posting, minimum) is False,
+        "minimum_hourly": minimum.hourly if minimum else None,
+        "entries": posting.phase_entries.select_related("phase"),
+    }
+    return render(request, "review/posting_view.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# An employer submits a posting to an open phase (under /employer/, the employer's pages)
+
+
+@login_required
+def posting_submit(request, pk):
+    posting = employers_access.get_posting_for_user(request.user, pk)
+    employer = posting.employer
+    phases = services.phases_open_to(employer) if employer.can_submit else []
+    form = SubmitForm(request.POST or None, phases=phases)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.posting_submit(
+                posting=posting, phase_id=form.cleaned_data["phase"], by=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("已提交审核。审核结果会通过邮件通知您。"))
+            return redirect("employers:posting_preview", posting.pk)
+    context = {"posting": posting, "form": form, "phases": phases, "employer": employer}
+    return render(request, "employers/posting_submit.html", context)

@@ -1,0 +1,405 @@
+"""Search over live postings: one FilterSet for the pages (/jobs/) and the API (/api/v1/postings/).
+
+Every parameter is a GET parameter, so a search is a link a mother can share. A bad value of one
+parameter gives that field an error message and is ignored; the other filters still apply.
+"""
+
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q
+from django.forms.utils import flatatt
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import EntryDecision, Phase, PhaseEntry, PhaseStatus
+from employers import schedule as sched
+from employers.choices import Contract, Insurance, PayUnit, Place, Sector, WorkForm
+from employers.models import Posting
+from employers.quality import badges
+from employers.text import query_words, region_term, typed_words
+from momjobs.lib import search_version
+from momjobs.regions import lookup
+from momjobs.regions.forms import RegionCodeField
+from momjobs.regions.models import MinimumWage
+
+PUBLIC_PHASE_STATUSES = [PhaseStatus.PUBLISHED, PhaseStatus.SUPERSEDED]
+
+Q_MAX_CHARS = 100
+
+
+class Select(forms.Select):
+    """Django's Select written out in Python. The template renders two sub-templates per
+    option: a third of the search form's time (docs/performance.md)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        if any(group for group, _choices, _index in widget["optgroups"]):
+            return super().render(name, value, attrs, renderer)
+        options = format_html_join(
+            "",
+            '\n  <option value="{}"{}>{}</option>',
+            (
+                (option["value"], flatatt(option["attrs"]), option["label"])
+                for _group, choices, _index in widget["optgroups"]
+                for option in choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}\n</select>', name, flatatt(widget["attrs"]), options
+        )
+
+
+class FitsField(forms.CharField):
+    def clean(self, value):
+        value = (super().clean(value) or "").strip()
+        if not value:
+            return None
+        windows = sched.parse_fits(value[:400])
+        return sched.free_mask(windows)
+
+
+class RegionFilter(django_filters.Filter):
+    field_class = RegionCodeField
+
+
+class FitsFilter(django_filters.Filter):
+    field_class = FitsField
+
+
+class SortChoices:
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    PAY = "pay"
+    choices = [
+        (RELEVANCE, _("相关度")),
+        (NEWEST, _("最新发布")),
+        (PAY, _("时薪从高到低")),
+    ]
+
+
+def _truthy_only(queryset, name, value):
+    # Checkboxes: ticked narrows the search, unticked does not mean "must not".
+    return queryset.filter(**{name: True}) if value else queryset
+
+
+class PostingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("关键词"),
+        method="filter_q",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("例如：客服、保洁、帮厨")}
+        ),
+    )
+    region = RegionFilter(
+        label=_("地区代码"),
+        method="filter_region",
+        help_text=_("6位行政区划代码，例如 370200（青岛市，含下辖各区县）。"),
+    )
+    sector = django_filters.ChoiceFilter(widget=Select, label=_("行业"), choices=Sector.choices)
+    form = django_filters.ChoiceFilter(
+        widget=Select, label=_("用工形式"), field_name="work_form", choices=WorkForm.choices
+    )
+    place = django_filters.ChoiceFilter(widget=Select, label=_("工作方式"), choices=Place.choices)
+    fits = FitsFilter(
+        label=_("我的空闲时间"),
+        method="filter_fits",
+        help_text=_("格式：星期-星期@开始-结束，多段用逗号隔开，例如 1-5@08:30-15:30。"),
+    )
+    pay_min = django_filters.NumberFilter(
+        label=_("最低薪酬"),
+        method="filter_pay_min",
+        # Bounded like the database column, so no decimal can overflow PostgreSQL's numeric.
+        max_digits=9,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1000000"))],
+    )
+    pay_unit = django_filters.ChoiceFilter(
+        widget=Select,
+        label=_("薪酬单位"),
+        choices=[
+            (PayUnit.HOUR, PayUnit.HOUR.label),
+            (PayUnit.DAY, PayUnit.DAY.label),
+            (PayUnit.MONTH, PayUnit.MONTH.label),
+        ],
+        method="filter_nothing",
+        empty_label=None,
+    )
+    contract = django_filters.ChoiceFilter(
+        widget=Select, label=_("合同形式"), choices=Contract.choices
+    )
+    insurance = django_filters.ChoiceFilter(
+        widget=Select, label=_("社会保险"), choices=Insurance.choices
+    )
+    school_run = django_filters.BooleanFilter(
+        label=_("可接送孩子"), widget=forms.CheckboxInput, method=_truthy_only
+    )
+    weekends = django_filters.BooleanFilter(
+        label=_("双休"),
+        field_name="weekends_off",
+        widget=forms.CheckboxInput,
+        method=_truthy_only,
+    )
+    childcare_leave = django_filters.BooleanFilter(
+        label=_("育儿假"), widget=forms.CheckboxInput, method=_truthy_only
+    )
+    no_overtime = django_filters.BooleanFilter(
+        label=_("不强制加班"),
+        field_name="no_forced_overtime",
+        widget=forms.CheckboxInput,
+        method=_truthy_only,
+    )
+    # Choices: the published phases (phase_choices).
+    phase = django_filters.ChoiceFilter(
+        widget=Select, label=_("目录批次"), choices=[], method="filter_phase"
+    )
+    sort = django_filters.ChoiceFilter(
+        widget=Select,
+        label=_("排序"),
+        choices=SortChoices.choices,
+        method="filter_nothing",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Posting
+        fields = []
+
+    # The filters a "no results" page may suggest dropping. Never the region: a post in another
+    # city is no help to her.
+    RELAXABLE = [
+        "fits",
+        "pay_min",
+        "q",
+        "contract",
+        "insurance",
+        "school_run",
+        "weekends",
+        "childcare_leave",
+        "no_overtime",
+        "form",
+        "place",
+        "sector",
+        "phase",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read when the field first needs them, once (it asks twice: to validate, to render).
+        self.filters["phase"].extra["choices"] = lambda: self.phase_choices
+
+    @cached_property
+    def version(self):
+        """What seekers can find, as of this search (momjobs/lib/search_version.py)."""
+        return search_version.current()
+
+    @cached_property
+    def phase_choices(self):
+        """The published phases, newest first: read from the database once per change."""
+        return cache.get_or_set(
+            f"search:phase-choices:{self.version}",
+            lambda: list(
+                Phase.objects.published().order_by("-published_at").values_list("pk", "title")
+            ),
+            60 * 60,
+        )
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_q(self, queryset, name, value):
+        words = query_words(value[:Q_MAX_CHARS])
+        if not words:
+            return queryset
+        self.search_query = _all_of(words)
+        typed = typed_words(value[:Q_MAX_CHARS])
+        # 服务员: any post that says 服务 matches; those that say 服务员 come first.
+        self.search_typed = _all_of(typed) if set(typed) != set(words) else None
+        # The condition itself is added by filter_queryset, which knows the region too.
+        return queryset
+
+    def filter_region(self, queryset, name, region):
+        # Applied by filter_queryset, which knows whether there are words too.
+        self.search_region = region
+        return queryset
+
+    def filter_fits(self, queryset, name, mask):
+        return queryset if mask is None else queryset.fitting(mask)
+
+    def filter_pay_min(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(hourly_min__gte=hourly_equivalent(value, self.form.cleaned_data))
+
+    def filter_phase(self, queryset, name, phase):
+        if not phase:
+            return queryset
+        return queryset.filter(phase_entries__phase_id=phase, phase_entries__decision="approved")
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        sort = self.form.cleaned_data.get("sort") or ""
+        query = getattr(self, "search_query", None)
+        region = getattr(self, "search_region", None)
+        if query is not None:
+            # The region is a word of every posting's text (Posting.prepare): words and region
+            # are one lookup in the text index, however common the words or large the region.
+            match = query
+            if region is not None:
+                match &= SearchQuery(region_term(region.code), config="simple", search_type="raw")
+            queryset = queryset.filter(search_vector=match)
+        elif region is not None:
+            # The ids, not a subquery: PostgreSQL would guess one row (docs/performance.md).
+            queryset = queryset.filter(region_id__in=lookup.ids_within(region))
+        if query is not None and sort in ("", SortChoices.RELEVANCE):
+            queryset = queryset.annotate(rank=SearchRank(F("search_vector"), query))
+            typed = getattr(self, "search_typed", None)
+            if typed is None:
+                return queryset.order_by("-rank", "-published_at", "-id")
+            queryset = queryset.annotate(
+                as_typed=ExpressionWrapper(Q(search_vector=typed), output_field=BooleanField())
+            )
+            return queryset.order_by("-as_typed", "-rank", "-published_at", "-id")
+        if sort == SortChoices.PAY:
+            return queryset.order_by(F("hourly_min").desc(nulls_last=True), "-published_at", "-id")
+        return queryset.order_by("-published_at", "-id")
+
+    # -- for the page ---------------------------------------------------------------------------
+
+    def active_filters(self):
+        """Names of the filters that narrowed this search (valid and non-empty)."""
+        if not self.is_bound:
+            return []
+        self.form.is_valid()
+        data = self.form.cleaned_data
+        return [
+            name
+            for name in self.RELAXABLE
+            if data.get(name) not in (None, "", False) and name not in self.form.errors
+        ]
+
+    def pay_note(self):
+        return _(
+            "按时薪比较：月薪按岗位自身的每周工时折算，没有固定工时的按每月 21.75 天 × 8 小时"
+            "（%(hours)s 小时）折算，日薪按岗位每日工时（否则按 8 小时）折算；计件岗位不参与比较。"
+        ) % {"hours": settings.STANDARD_MONTH_HOURS}
+
+
+def _all_of(words):
+    query = None
+    for word in words:
+        part = SearchQuery(word, config="simple", search_type="plain")
+        query = part if query is None else query & part
+    return query
+
+
+def hourly_equivalent(amount, data):
+    unit = data.get("pay_unit") or PayUnit.HOUR
+    if unit == PayUnit.MONTH:
+        return Decimal(amount) / settings.STANDARD_MONTH_HOURS
+    if unit == PayUnit.DAY:
+        return Decimal(amount) / 8
+    return Decimal(amount)
+
+
+def _public_entries(*only):
+    # One extra query for the whole page: each card names the phase that published it.
+    entries = PhaseEntry.objects.filter(
+        decision=EntryDecision.APPROVED, phase__status__in=PUBLIC_PHASE_STATUSES
+    ).select_related("phase")
+    if only:
+        entries = entries.only(*only)
+    return Prefetch("phase_entries", queryset=entries, to_attr="public_entries")
+
+
+def live_postings():
+    """Live postings with everything a posting's page or the API shows."""
+    return Posting.objects.live().with_cards().prefetch_related(_public_entries())
+
+
+# What templates/includes/posting_card.html reads, and nothing else: loading 20 cards takes half
+# the time of whole rows (docs/performance.md). A field the card reads that is missing here costs
+# one query per card, which tests/test_search.py's query count would catch.
+CARD_FIELDS = (
+    "title",
+    "employer__name",
+    "region__name",
+    "pay_min",
+    "pay_max",
+    "pay_unit",
+    "hourly_min",
+    "hourly_max",
+    "flexible_hours",
+    "schedule",
+    "work_form",
+    "place",
+    "openings",
+    "contract",
+    "insurance",
+    "school_run",
+    "weekends_off",
+    "childcare_leave",
+    "no_forced_overtime",
+    "training",
+    "career_route",
+    "region__path",
+)
+
+
+def with_quality(postings):
+    """Give each card its job-quality badges (employers/quality.py: good ones, and the warnings:
+    pay below the local minimum, no or unknown insurance, …) against its region's minimum-wage
+    standard: one query for the whole page."""
+    postings = list(postings)
+    minimums = MinimumWage.in_force_for({p.region for p in postings})
+    for posting in postings:
+        minimum = minimums.get(posting.region_id)
+        posting.quality = badges(posting, minimum)
+    return postings
+
+
+def card_postings():
+    """Live postings as result cards show them (the search page, an employer's public page)."""
+    return (
+        Posting.objects.live()
+        .select_related("employer", "region")
+        .only(*CARD_FIELDS)
+        .prefetch_related(_public_entries("posting_id", "phase_id", "phase__title"))
+    )
+
+
+FILTER_LABELS = {name: f.label for name, f in PostingFilter.base_filters.items()}
+
+
+# Enough to say "more than 100": counting up to 1,000 took three times as long (the keyword
+# dropped, a whole city's posts read; docs/performance.md).
+RELAX_CAP = 100
+
+
+def relax_suggestion(filterset, data):
+    """When nothing matched: the filter whose removal brings back the most posts, as a dict
+    (label, count, more: the count is a floor, query: the query string without it). One capped
+    COUNT per active filter, only then.
+    """
+    best = None
+    for name in filterset.active_filters():
+        relaxed = data.copy()
+        for key in (name, "page", "pay_unit") if name == "pay_min" else (name, "page"):
+            relaxed.pop(key, None)
+        matches = PostingFilter(relaxed, queryset=Posting.objects.live()).qs
+        count = matches.order_by().values("pk")[:RELAX_CAP].count()
+        if count and (best is None or count > best["count"]):
+            best = {
+                "name": name,
+                "label": FILTER_LABELS[name],
+                "count": count,
+                "more": count >= RELAX_CAP,
+                "query": relaxed.urlencode(),
+            }
+    return best

@@ -1,0 +1,103 @@
+"""The sitemap: the public pages, the published phases and the live postings.
+
+Links use settings.SITE_URL (as feeds and QR codes do), not the host of the request. Postings are
+paged, LIMIT per page, in primary-key order, so a million of them make a hundred small pages
+listed by one index (/sitemap.xml); each posting's Chinese URL carries its English twin as an
+hreflang alternate. The small sections list both languages (Django's i18n sitemaps).
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import translation
+
+from directory.models import Phase
+from employers.models import Posting
+
+POSTINGS_PER_PAGE = 10_000
+
+
+class SiteSitemap(Sitemap):
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class PagesSitemap(SiteSitemap):
+    i18n = True
+    alternates = True
+    changefreq = "daily"
+
+    def items(self):
+        return ["home", "job_list", "phase_list"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+class PhaseSitemap(SiteSitemap):
+    i18n = True
+    alternates = True
+
+    def items(self):
+        return Phase.objects.published().order_by("pk").only("pk", "published_at", "superseded_at")
+
+    def location(self, phase):
+        return reverse("phase_detail", args=[phase.pk])
+
+    def lastmod(self, phase):
+        return phase.superseded_at or phase.published_at
+
+
+class PostingSitemap(SiteSitemap):
+    limit = POSTINGS_PER_PAGE
+    changefreq = "weekly"
+
+    def items(self):
+        return Posting.objects.live().order_by("pk").values_list("pk", "updated_at", named=True)
+
+    def location(self, row):
+        with translation.override(settings.LANGUAGE_CODE):
+            return reverse("posting_detail", args=[row.pk])
+
+    def lastmod(self, row):
+        return row.updated_at
+
+    def get_latest_lastmod(self):
+        # Django's default reads every item; the index does without it.
+        return None
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        base = f"{self.get_protocol()}://{self.get_domain()}"
+        for url in urls:
+            for code, _name in settings.LANGUAGES:
+                with translation.override(code):
+                    location = base + reverse("posting_detail", args=[url["item"].pk])
+                url["alternates"].append({"location": location, "lang_code": code})
+        return urls
+
+
+SITEMAPS = {"pages": PagesSitemap, "phases": PhaseSitemap, "postings": PostingSitemap}
+
+
+def index(request):
+    """The sitemap index: every page of every section, with SITE_URL links."""
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        url = settings.SITE_URL + reverse("sitemap_section", kwargs={"section": section})
+        entries.append(SitemapIndexItem(url, sitemap.get_latest_lastmod()))
+        pages = sitemap.paginator.num_pages
+        entries += [SitemapIndexItem(f"{url}?p={n}") for n in range(2, pages + 1)]
+    response = TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response

@@ -1,0 +1,130 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_safe
+
+from directory.models import Phase, PhaseEntry, PhaseStatus
+from directory.search import cache as search_cache
+from directory.search import structured
+from directory.search.filters import PostingFilter, card_postings, relax_suggestion, with_quality
+from employers import schedule as sched
+from employers.models import Posting, PostingStatus
+from employers.quality import badges, meets_minimum_wage
+from momjobs.regions.models import MinimumWage
+
+
+def _results_variant(request):
+    return request.headers.get("X-Partial", "")
+
+
+@search_cache.cached_page(variant=_results_variant)
+def job_list(request):
+    search = PostingFilter(request.GET or None, queryset=Posting.objects.live())
+    results = search_cache.SearchResults(search, cards=card_postings())
+    paginator = Paginator(results, settings.PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = with_quality(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": search,
+        "page": page,
+        "query": query.urlencode(),
+        "my_fits": _profile_fits(request.user),
+        "suggestion": relax_suggestion(search, query)
+        if not page.object_list and search.is_bound
+        else None,
+        "pay_note": search.pay_note(),
+        "more_open": _more_filters_used(search),
+    }
+    # With JavaScript the form asks only for the results fragment (a template partial).
+    template = "directory/job_list.html"
+    if request.headers.get("X-Partial") == "results":
+        template += "#results"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["X-Partial"])
+    return response
+
+
+# The filters folded under "更多条件" on the search page.
+MORE_FILTERS = {"sector", "form", "place", "pay_min", "pay_unit", "contract", "insurance", "phase"}
+
+
+def _more_filters_used(search):
+    """Open the folded filters when one of them narrows the search, has an error, or the order
+    is not the default."""
+    if not search.is_bound:
+        return False
+    used = set(search.active_filters()) | set(search.form.errors)
+    return bool(used & MORE_FILTERS) or search.form.cleaned_data.get("sort") not in (None, "")
+
+
+def _profile_fits(user):
+    """A signed-in seeker's free hours as a `fits` value, for the one-tap link."""
+    if not (user.is_authenticated and user.is_seeker):
+        return None
+    profile = getattr(user, "seeker_profile", None)
+    if profile is None or not profile.free_windows:
+        return None
+    try:
+        return sched.format_fits(sched.windows_from_data(profile.free_windows))
+    except ValidationError:
+        return None
+
+
+def home(request):
+    phases = (
+        Phase.objects.published()
+        .select_related("catalog__bureau__jurisdiction")
+        .with_post_counts()[:6]
+    )
+    calls = Phase.objects.open_for_submissions().select_related("catalog__bureau")[:6]
+    live = Posting.objects.live().count()
+    return render(request, "directory/home.html", {"phases": phases, "calls": calls, "live": live})
+
+
+PUBLIC_POSTING_STATUSES = (PostingStatus.LIVE, PostingStatus.CLOSED)
+
+
+def posting_detail(request, pk):
+    posting = get_object_or_404(
+        Posting.objects.select_related("employer", "region__parent__parent").prefetch_related(
+            Prefetch(
+                "phase_entries",
+                queryset=PhaseEntry.objects.filter(
+                    phase__status__in=[PhaseStatus.PUBLISHED, PhaseStatus.SUPERSEDED]
+                ).select_related("phase"),
+                to_attr="public_entries",
+            )
+        ),
+        pk=pk,
+    )
+    if posting.status not in PUBLIC_POSTING_STATUSES:
+        raise Http404
+    minimum = MinimumWage.in_force(posting.region)
+    schedule_text = posting.schedule_text()
+    context = {
+        "posting": posting,
+        "jsonld": structured.as_script_json(structured.job_posting(posting, schedule_text)),
+        "canonical": settings.SITE_URL + request.path,
+        "badges": badges(posting, minimum),
+        "below_minimum": meets_minimum_wage(posting, minimum) is False,
+        "minimum_hourly": minimum.hourly if minimum else None,
+        "phases": [e.phase for e in posting.public_entries],
+    }
+    return render(request, "directory/posting_detail.html", context)
+
+
+@require_safe
+def robots_txt(request):
+    # The back offices and sign-in pages, in both languages; the admin has no /en/ twin.
+    private = ("/accounts/", "/employer/", "/bureau/")
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    lines += [f"Disallow: {prefix}{path}" for prefix in ("", "/en") for path in private]
+    lines.append(f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,112 @@
+"""Digest sign-up and preferences: the search filters, stored as columns (matched in SQL)."""
+
+import unicodedata
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Subscription
+from momjobs.lib import schedule as sched
+from momjobs.regions.forms import region_for_code
+
+
+# 6-digit GB/T 2260 codes; functional zones without one are `<city code>Z<nn>`.
+def clean_region_code(value):
+    return region_for_code(value, strict=True)
+
+
+def clean_fits_text(value):
+    """'' -> ('', None); else the normalised text and its free-time mask (rounded inward)."""
+    value = unicodedata.normalize("NFKC", value or "").strip()
+    if not value:
+        return "", None
+    windows = sched.parse_fits(value[:300])
+    return sched.format_fits(windows), sched.free_mask(windows)
+
+
+class PreferencesForm(forms.ModelForm):
+    region_code = forms.CharField(
+        label=_("地区代码"),
+        max_length=12,
+        help_text=_("6位行政区划代码；填省或市，包含下辖的所有区县。例如 370200（青岛市）。"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    pay_min_hourly = forms.DecimalField(
+        label=_("最低时薪（元）"),
+        required=False,
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10000"))],
+        help_text=_("只推荐折算时薪不低于这个数的岗位；不填则不限。"),
+    )
+    fits = forms.CharField(
+        label=_("我的空闲时间"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "只推荐工作时间都在空闲时间内的岗位。格式：星期-星期@开始-结束，多段用逗号隔开，"
+            "例如 1-5@08:30-15:30。"
+        ),
+    )
+
+    class Meta:
+        model = Subscription
+        fields = [
+            "language",
+            "sector",
+            "work_form",
+            "pay_min_hourly",
+            "contract",
+            "insurance",
+            "school_run",
+            "weekends_off",
+            "fits",
+        ]
+        labels = {
+            "language": _("邮件语言"),
+            "school_run": _("只要可接送孩子的岗位"),
+            "weekends_off": _("只要双休的岗位"),
+        }
+
+    field_order = ["region_code", "language", "sector", "work_form", "pay_min_hourly"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("sector", "work_form", "contract", "insurance"):
+            self.fields[name].choices = [("", _("不限"))] + list(self.fields[name].choices)[1:]
+        if self.instance.pk:
+            self.fields["region_code"].initial = self.instance.region.code
+
+    def clean_region_code(self):
+        return clean_region_code(self.cleaned_data["region_code"])
+
+    def clean_fits(self):
+        text, mask = clean_fits_text(self.cleaned_data.get("fits"))
+        self.fits_mask = mask
+        return text
+
+    def save(self, commit=True):
+        self.instance.region = self.cleaned_data["region_code"]
+        self.instance.fits_mask = getattr(self, "fits_mask", None)
+        return super().save(commit)
+
+
+class SubscribeForm(PreferencesForm):
+    email = forms.EmailField(label=_("电子邮箱"), max_length=254)
+
+    field_order = ["email", *PreferencesForm.field_order]
+
+    def __init__(self, *args, language=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = language or settings.LANGUAGE_CODE
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def save(self, commit=True):
+        self.instance.email = self.cleaned_data["email"]
+        return super().save(commit)

@@ -1,0 +1,138 @@
+"""The public employer directory (/employers/): verified employers per region, with their live
+postings, their recognition and the directory's history of them.
+
+What is public: name, region, sector, size, kind, the unified social credit code (a public
+registry number anyone can check), the description, the recognition, the history's dates, kinds
+and reasons. Never the licence, the contact person, phone or email, the address or the staff.
+
+Who is shown: verified employers are listed. A removed employer is not listed, but its page
+stays reachable (old links, printed catalogs) and says plainly when and why it was removed.
+Pending and rejected employers were never in the directory: 404. A rejection's reason is part
+of the private verification, so the public history leaves rejections out.
+"""
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from directory.search.filters import RegionFilter, card_postings, with_quality
+from employers.choices import Sector
+from employers.models import DirectoryEvent, Employer, EmployerStatus, PostingStatus
+from momjobs.regions.models import Region
+
+PUBLIC_EVENTS = [
+    DirectoryEvent.LISTED,
+    DirectoryEvent.VERIFIED,
+    DirectoryEvent.RECOGNISED,
+    DirectoryEvent.REMOVED,
+]
+PUBLIC_STATUSES = [EmployerStatus.VERIFIED, EmployerStatus.REMOVED]
+
+
+def _truthy_only(queryset, name, value):
+    return queryset.filter(**{name: True}) if value else queryset
+
+
+class DirectoryFilter(django_filters.FilterSet):
+    # The search's region field (a 6-digit code, a city includes its districts), shown as a
+    # list of the places that have listed employers.
+    region = RegionFilter(label=_("地区"), method="filter_region")
+    sector = django_filters.ChoiceFilter(
+        label=_("行业"), choices=Sector.choices, empty_label=_("全部行业")
+    )
+    recognised = django_filters.BooleanFilter(
+        label=_("只看获得认定的单位"), widget=forms.CheckboxInput, method="filter_recognised"
+    )
+
+    class Meta:
+        model = Employer
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["region"].extra["widget"] = forms.Select(
+            choices=region_choices((data or {}).get("region"))
+        )
+
+    def filter_region(self, queryset, name, region):
+        if region is None:
+            return queryset
+        return queryset.filter(region__path__startswith=region.path)
+
+    def filter_recognised(self, queryset, name, value):
+        return queryset.exclude(recognition="") if value else queryset
+
+
+def region_choices(asked=None):
+    """Every region with a listed employer, with its city and province, in tree order (a city
+    before its districts); plus the region asked for, so the list shows what is applied."""
+    listed = Region.objects.filter(
+        Q(pk__in=Employer.objects.verified().values("region_id"))
+        | Q(code=(asked or "")[:12].strip())
+    ).select_related("parent__parent")
+    regions = {}
+    for region in listed:
+        node = region
+        while node is not None:
+            regions[node.code] = node
+            node = node.parent
+    ordered = sorted(regions.values(), key=lambda r: r.path)
+    return [("", _("全部地区"))] + [(r.code, r.full_name) for r in ordered]
+
+
+def listed_employers():
+    today = timezone.localdate()
+    live = Q(postings__status=PostingStatus.LIVE) & (
+        Q(postings__valid_through__isnull=True) | Q(postings__valid_through__gte=today)
+    )
+    return (
+        Employer.objects.verified()
+        .select_related("region__parent__parent")
+        .annotate(
+            live_postings=Count("postings", filter=live),
+            # Recognised employers first (highlighted), then by name.
+            plain=Case(
+                When(recognition="", then=Value(1)), default=Value(0), output_field=IntegerField()
+            ),
+        )
+        .order_by("plain", F("recognised_year").desc(nulls_last=True), "name", "pk")
+    )
+
+
+def _query_without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_safe
+def employer_directory(request):
+    search = DirectoryFilter(request.GET or None, queryset=listed_employers())
+    page = Paginator(search.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"filter": search, "page": page, "query": _query_without_page(request)}
+    return render(request, "employers_public/directory.html", context)
+
+
+@require_safe
+def employer_public(request, pk):
+    employer = get_object_or_404(
+        Employer.objects.filter(status__in=PUBLIC_STATUSES).select_related(
+            "region__parent__parent"
+        ),
+        pk=pk,
+    )
+    events = employer.status_events.filter(kind__in=PUBLIC_EVENTS).order_by("-at", "-id")
+    context = {"employer": employer, "events": events}
+    if employer.status == EmployerStatus.REMOVED:
+        return render(request, "employers_public/removed.html", context)
+    postings = card_postings().filter(employer=employer)
+    page = Paginator(postings, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_quality(page.object_list)
+    context["page"] = page
+    return render(request, "employers_public/employer.html", context)
