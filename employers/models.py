@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,7 +42,14 @@ class EmployerStatus(models.TextChoices):
     REMOVED = "removed", _("已移出名录")
 
 
+# Employers with a page in the public directory.
+PUBLIC_EMPLOYER_STATUSES = (EmployerStatus.VERIFIED, EmployerStatus.REMOVED)
+
+
 class EmployerQuerySet(models.QuerySet):
+    def with_public_page(self):
+        return self.filter(status__in=PUBLIC_EMPLOYER_STATUSES)
+
     def verified(self):
         return self.filter(status=EmployerStatus.VERIFIED)
 
@@ -96,6 +104,9 @@ class Employer(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("employer_public", args=[self.pk])
+
     def clean(self):
         super().clean()
         self.uscc = normalise(self.uscc)
@@ -103,6 +114,11 @@ class Employer(models.Model):
     @property
     def can_submit(self):
         return self.status == EmployerStatus.VERIFIED
+
+    @property
+    def has_public_page(self):
+        """The public directory shows verified employers, and removed ones as a plain record."""
+        return self.status in PUBLIC_EMPLOYER_STATUSES
 
 
 class DirectoryEvent(models.TextChoices):
@@ -177,7 +193,18 @@ class PostingStatus(models.TextChoices):
     TAKEN_DOWN = "taken_down", _("已下架")
 
 
+# A posting anyone can open: recruiting, or finished (a closed post still answers, with a clear
+# "recruitment has ended"). Drafts, posts under review and taken-down posts are not public.
+PUBLIC_POSTING_STATUSES = (PostingStatus.LIVE, PostingStatus.CLOSED)
+# What an employer may still edit (a live post's changes go back to review as a revision).
+EDITABLE_POSTING_STATUSES = (PostingStatus.DRAFT, PostingStatus.REJECTED, PostingStatus.LIVE)
+SUBMITTABLE_POSTING_STATUSES = (PostingStatus.DRAFT, PostingStatus.REJECTED)
+
+
 class PostingQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status__in=PUBLIC_POSTING_STATUSES)
+
     def live(self, today=None):
         """What seekers can find: published in a phase, not closed, not expired."""
         today = today or timezone.localdate()
@@ -200,12 +227,11 @@ class PostingQuerySet(models.QuerySet):
         """Rewrite the region words of the postings in these regions (all, without ids) as
         Posting.prepare() writes them: after a region moved, or for postings saved by code that
         did not write them. Returns how many postings changed."""
-        import importlib
-
         from django.db import connection
 
-        # The migration's statement (frozen there, so the two can never differ).
-        sql = importlib.import_module("employers.migrations.0008_search_region_terms").ADD
+        from .region_words import REFRESH
+
+        sql = REFRESH
         params = []
         if region_ids is not None:
             sql += " AND r.id = ANY(%s)"
@@ -347,6 +373,35 @@ class Posting(models.Model):
     def save(self, *args, **kwargs):
         self.prepare()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("posting_detail", args=[self.pk])
+
+    # -- status rules (the one place: views, templates, emails and the API ask these) ---------
+
+    @property
+    def is_public(self):
+        return self.status in PUBLIC_POSTING_STATUSES
+
+    @property
+    def is_live(self):
+        return self.status == PostingStatus.LIVE
+
+    @property
+    def is_closed(self):
+        return self.status == PostingStatus.CLOSED
+
+    @property
+    def is_taken_down(self):
+        return self.status == PostingStatus.TAKEN_DOWN
+
+    @property
+    def is_editable(self):
+        return self.status in EDITABLE_POSTING_STATUSES
+
+    @property
+    def can_submit(self):
+        return self.status in SUBMITTABLE_POSTING_STATUSES
 
     # -- derived fields ----------------------------------------------------------------------
 
@@ -505,6 +560,10 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.posting} / {self.seeker_id or '-'}"
+
+    @property
+    def can_withdraw(self):
+        return self.status not in (ApplicationStatus.HIRED, ApplicationStatus.WITHDRAWN)
 
 
 class ApplicationEvent(models.Model):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from momjobs.lib import search_version
+from momjobs.lib.links import absolute_url
 from momjobs.lib.records import record_language
 from momjobs.lib.tasks import queue_email
 from momjobs.users.models import Role, User
@@ -65,9 +66,8 @@ REVIEWED_FIELDS = tuple(f for f in SNAPSHOT_FIELDS if f != "weekly_minutes") + (
 
 
 def _url(name, *args):
-    from django.conf import settings
 
-    return settings.SITE_URL + reverse(name, args=args)
+    return absolute_url(reverse(name, args=args))
 
 
 def posting_snapshot(posting):
@@ -439,7 +439,7 @@ def application_submit(*, posting, seeker, note=""):
 def application_withdraw(*, application, by):
     if application.seeker_id != by.pk:
         raise PermissionDenied
-    if application.status in (ApplicationStatus.HIRED, ApplicationStatus.WITHDRAWN):
+    if not application.can_withdraw:
         raise ValidationError(_("该申请不能撤回。"), code="final")
     application.status = ApplicationStatus.WITHDRAWN
     application.save(update_fields=["status", "updated_at"])

@@ -29,8 +29,6 @@ from .forms import CloseForm, NotesForm, PostingForm, StatusForm
 from .models import Application, ApplicationStatus, Posting, PostingRevision, PostingStatus
 from .quality import badges, meets_minimum_wage
 
-EDITABLE = (PostingStatus.DRAFT, PostingStatus.REJECTED, PostingStatus.LIVE)
-
 
 def _employer(request):
     """The employer the signed-in staff member works for (the first, for now)."""
@@ -88,7 +86,7 @@ def posting_create(request):
 @login_required
 def posting_edit(request, pk):
     original = get_posting_for_user(request.user, pk)
-    if original.status not in EDITABLE:
+    if not original.is_editable:
         messages.error(
             request, _("该岗位目前不能修改（正在审核、已结束或已下架）。可以复制为新草稿。")
         )
@@ -126,8 +124,8 @@ def posting_preview(request, pk):
         "warnings": form.warnings(minimum),
         "entries": posting.phase_entries.select_related("phase").order_by("-submitted_at"),
         "revision": posting.revisions.filter(status="pending").first(),
-        "can_edit": posting.status in EDITABLE,
-        "can_submit": posting.status in (PostingStatus.DRAFT, PostingStatus.REJECTED),
+        "can_edit": posting.is_editable,
+        "can_submit": posting.can_submit,
         "close_form": CloseForm() if posting.status == PostingStatus.LIVE else None,
     }
     return render(request, "employers/posting_preview.html", context)

@@ -13,7 +13,7 @@ from momjobs.lib import ratelimit
 from . import services
 from .access import get_application_for_seeker
 from .forms_seeker import ApplyForm
-from .models import Application, ApplicationStatus, Posting, PostingStatus
+from .models import Application, ApplicationStatus, Posting
 
 
 def _require_seeker(user):
@@ -27,9 +27,7 @@ def apply(request, pk):
     _require_seeker(request.user)
     # A closed posting still answers, with a clear "recruitment has ended" instead of a 404.
     posting = get_object_or_404(
-        Posting.objects.filter(
-            status__in=[PostingStatus.LIVE, PostingStatus.CLOSED]
-        ).select_related("employer", "region"),
+        Posting.objects.public().select_related("employer", "region"),
         pk=pk,
     )
     profile = getattr(request.user, "seeker_profile", None)

@@ -474,6 +474,17 @@ def test_the_migration_writes_what_prepare_writes(db):
     assert posting.search_text == "社区 收银员 rgn370000 rgn370200 rgn370202"
 
 
+def test_the_code_s_statement_is_still_the_migration_s():
+    """The application keeps its own copy (employers/region_words.py) instead of reading SQL
+    from a migration module; the frozen migration and the code must still say the same."""
+    import importlib
+
+    from employers.region_words import REFRESH
+
+    migration = importlib.import_module("employers.migrations.0008_search_region_terms")
+    assert " ".join(REFRESH.split()) == " ".join(migration.ADD.split())
+
+
 # -- posting page: JSON-LD and Open Graph --------------------------------------------------------
 
 REQUIRED_JOBPOSTING = {"title", "description", "datePosted", "hiringOrganization"}

@@ -81,7 +81,7 @@ class PhaseChanges:
 
 def _row(entry, why=""):
     posting = entry.posting
-    public = posting.status in (PostingStatus.LIVE, PostingStatus.CLOSED)
+    public = posting.is_public
     if entry.snapshot:
         s = entry.snapshot
         title, employer, region = s.get("title"), s.get("employer_name"), s.get("region_name")

@@ -36,6 +36,7 @@ from employers import schedule as sched
 from employers.choices import Contract, Insurance, PayUnit, Sector, WorkForm
 from employers.export import safe_cell
 from employers.models import PostingStatus
+from momjobs.lib.links import absolute_url
 from momjobs.regions.models import Region
 
 log = logging.getLogger(__name__)
@@ -48,10 +49,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONTENT_TYPES = {PhaseDocumentKind.PDF: "application/pdf", PhaseDocumentKind.XLSX: XLSX_TYPE}
 # The family name the PDF's stylesheet gives the packaged font; no other font is used there.
 PDF_FONT_FAMILY = "MomJobs Noto Sans SC"
-
-
-def absolute(path):
-    return settings.SITE_URL + path
 
 
 # ---------------------------------------------------------------------------------------------
@@ -99,7 +96,7 @@ def phase_items(phase):
             Item(
                 entry=entry,
                 s=s,
-                url=absolute(reverse("posting_detail", args=[entry.posting_id])),
+                url=absolute_url(reverse("posting_detail", args=[entry.posting_id])),
                 uscc=posting.employer.uscc,
                 district=districts.get(s.get("region_code"), ""),
                 # The contact is not one of the frozen facts: the posting's current one.
@@ -267,7 +264,7 @@ def print_context(phase, *, pdf=False):
         "employer_count": len({i.s.get("employer_id") for i in items}),
         "openings": sum(int(i.s.get("openings") or 0) for i in items),
         "removed": removed,
-        "phase_url": absolute(reverse("phase_detail", args=[phase.pk])),
+        "phase_url": absolute_url(reverse("phase_detail", args=[phase.pk])),
         "pdf": pdf,
         "demo_mode": settings.DEMO_MODE,
         "site_url": settings.SITE_URL,

@@ -28,14 +28,11 @@ from employers.templatetags.jobs import (
     schedule_text,
     sector_label,
 )
+from momjobs.lib.links import absolute_url
 from momjobs.regions.models import Region
 
 FEED_ITEMS = 50
 PUBLIC = (Status.PUBLISHED, Status.SUPERSEDED)
-
-
-def absolute(path):
-    return settings.SITE_URL + path
 
 
 def summary(facts, place):
@@ -92,10 +89,10 @@ class CatalogFeed(AtomFeed):
         }
 
     def link(self, catalog):
-        return absolute(reverse("phase_detail", args=[catalog.latest_phase.pk]))
+        return absolute_url(reverse("phase_detail", args=[catalog.latest_phase.pk]))
 
     def feed_url(self, catalog):
-        return absolute(reverse("feed_catalog", args=[catalog.pk]))
+        return absolute_url(reverse("feed_catalog", args=[catalog.pk]))
 
     def author_name(self, catalog):
         return catalog.bureau.name
@@ -124,7 +121,7 @@ class CatalogFeed(AtomFeed):
         }
 
     def item_link(self, entry):
-        return absolute(reverse("posting_detail", args=[entry.posting_id]))
+        return absolute_url(reverse("posting_detail", args=[entry.posting_id]))
 
     def item_description(self, entry):
         s = entry.snapshot or {}
@@ -160,10 +157,10 @@ class RegionFeed(AtomFeed):
         }
 
     def link(self, region):
-        return absolute(reverse("job_list") + "?" + urlencode({"region": region.code}))
+        return absolute_url(reverse("job_list") + "?" + urlencode({"region": region.code}))
 
     def feed_url(self, region):
-        return absolute(reverse("feed_region", args=[region.code]))
+        return absolute_url(reverse("feed_region", args=[region.code]))
 
     def author_name(self, region):
         return _("妈妈岗服务平台")
@@ -185,7 +182,7 @@ class RegionFeed(AtomFeed):
         }
 
     def item_link(self, posting):
-        return absolute(reverse("posting_detail", args=[posting.pk]))
+        return absolute_url(reverse("posting_detail", args=[posting.pk]))
 
     def item_description(self, posting):
         place = " ".join(filter(None, [posting.region.full_name, posting.address]))

@@ -20,17 +20,16 @@ from directory.models import AuditAction, Report, ReportStatus
 from employers import services as employers_services
 from employers.models import Posting, PostingStatus
 
-PUBLIC_STATUSES = (PostingStatus.LIVE, PostingStatus.CLOSED)
 DISMISS, TAKE_DOWN = "dismiss", "take_down"
 
 
 def reportable_postings():
-    return Posting.objects.filter(status__in=PUBLIC_STATUSES)
+    return Posting.objects.public()
 
 
 @transaction.atomic
 def report_create(*, posting, reason, details="", contact="", reporter=None):
-    if posting.status not in PUBLIC_STATUSES:
+    if not posting.is_public:
         raise ValidationError(_("该岗位不在公开招聘中，无法举报。"), code="not_public")
     if reporter is not None and not reporter.is_authenticated:
         reporter = None

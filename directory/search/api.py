@@ -14,6 +14,7 @@ from directory.models import EntryDecision, Phase
 from directory.search import cache as search_cache
 from directory.search.filters import PostingFilter, live_postings
 from employers.models import Posting
+from momjobs.lib.links import absolute_url
 
 MAX_PAGE_SIZE = 100
 
@@ -23,7 +24,7 @@ def posting_json(posting):
     region = posting.region
     return {
         "id": posting.pk,
-        "url": settings.SITE_URL + reverse("posting_detail", args=[posting.pk]),
+        "url": absolute_url(posting),
         "title": posting.title,
         "description": posting.description,
         "requirements": posting.requirements,
@@ -123,7 +124,7 @@ def phase_json(phase):
     bureau = phase.catalog.bureau
     return {
         "id": phase.pk,
-        "url": settings.SITE_URL + reverse("phase_detail", args=[phase.pk]),
+        "url": absolute_url(phase),
         "title": phase.title,
         "number": phase.number,
         "status": phase.status,
@@ -131,7 +132,7 @@ def phase_json(phase):
         "bureau": {"name": bureau.name, "region_code": bureau.jurisdiction.code},
         "published_at": phase.published_at.isoformat() if phase.published_at else None,
         "postings": phase.posts,
-        "postings_api": f"{settings.SITE_URL}{reverse('api_postings')}?phase={phase.pk}",
+        "postings_api": f"{absolute_url(reverse('api_postings'))}?phase={phase.pk}",
     }
 
 

@@ -17,6 +17,7 @@ from django.utils import translation
 
 from directory.models import Phase
 from employers.models import Posting
+from momjobs.lib.links import absolute_url
 
 POSTINGS_PER_PAGE = 10_000
 
@@ -92,7 +93,7 @@ def index(request):
     entries = []
     for section, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
-        url = settings.SITE_URL + reverse("sitemap_section", kwargs={"section": section})
+        url = absolute_url(reverse("sitemap_section", kwargs={"section": section}))
         entries.append(SitemapIndexItem(url, sitemap.get_latest_lastmod()))
         pages = sitemap.paginator.num_pages
         entries += [SitemapIndexItem(f"{url}?p={n}") for n in range(2, pages + 1)]

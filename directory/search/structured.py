@@ -2,10 +2,8 @@
 
 import json
 
-from django.conf import settings
-from django.urls import reverse
-
 from employers.choices import PayUnit, Place, WorkForm
+from momjobs.lib.links import absolute_url
 
 EMPLOYMENT_TYPES = {
     WorkForm.FULL_TIME: ["FULL_TIME"],
@@ -31,7 +29,7 @@ def _region_names(region):
 
 def job_posting(posting, schedule_text):
     province, locality = _region_names(posting.region)
-    url = settings.SITE_URL + reverse("posting_detail", args=[posting.pk])
+    url = absolute_url(posting)
     data = {
         "@context": "https://schema.org/",
         "@type": "JobPosting",

@@ -13,8 +13,9 @@ from directory.search import cache as search_cache
 from directory.search import structured
 from directory.search.filters import PostingFilter, card_postings, relax_suggestion, with_quality
 from employers import schedule as sched
-from employers.models import Posting, PostingStatus
+from employers.models import Posting
 from employers.quality import badges, meets_minimum_wage
+from momjobs.lib.links import absolute_url
 from momjobs.regions.models import MinimumWage
 
 
@@ -88,9 +89,6 @@ def home(request):
     return render(request, "directory/home.html", {"phases": phases, "calls": calls, "live": live})
 
 
-PUBLIC_POSTING_STATUSES = (PostingStatus.LIVE, PostingStatus.CLOSED)
-
-
 def posting_detail(request, pk):
     posting = get_object_or_404(
         Posting.objects.select_related("employer", "region__parent__parent").prefetch_related(
@@ -104,14 +102,14 @@ def posting_detail(request, pk):
         ),
         pk=pk,
     )
-    if posting.status not in PUBLIC_POSTING_STATUSES:
+    if not posting.is_public:
         raise Http404
     minimum = MinimumWage.in_force(posting.region)
     schedule_text = posting.schedule_text()
     context = {
         "posting": posting,
         "jsonld": structured.as_script_json(structured.job_posting(posting, schedule_text)),
-        "canonical": settings.SITE_URL + request.path,
+        "canonical": absolute_url(request.path),
         "badges": badges(posting, minimum),
         "below_minimum": meets_minimum_wage(posting, minimum) is False,
         "minimum_hourly": minimum.hourly if minimum else None,
@@ -126,5 +124,5 @@ def robots_txt(request):
     private = ("/accounts/", "/employer/", "/bureau/")
     lines = ["User-agent: *", "Disallow: /admin/"]
     lines += [f"Disallow: {prefix}{path}" for prefix in ("", "/en") for path in private]
-    lines.append(f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}")
+    lines.append(f"Sitemap: {absolute_url(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

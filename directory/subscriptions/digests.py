@@ -52,6 +52,7 @@ from employers.fields import WeekMaskField
 from employers.models import Posting, PostingStatus
 from employers.quality import meets_minimum_wage
 from momjobs.lib import emails
+from momjobs.lib.links import absolute_url
 from momjobs.lib.schedule import EMPTY_MASK
 from momjobs.regions.models import MinimumWage
 
@@ -105,9 +106,9 @@ def subscription_for(token, purpose):
     return Subscription.objects.select_related("region").filter(token=raw).first()
 
 
-def absolute_url(name, token, language):
+def token_url(name, token, language):
     with translation.override(language):
-        return settings.SITE_URL + reverse(name, args=[token])
+        return absolute_url(reverse(name, args=[token]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -379,7 +380,7 @@ def _fail_permanently(delivery, error):
 
 
 def digest_headers(subscription, message_id):
-    unsubscribe = absolute_url(
+    unsubscribe = token_url(
         "subscribe:unsubscribe", link_token(subscription, "unsubscribe"), subscription.language
     )
     return {
@@ -395,10 +396,8 @@ def digest_headers(subscription, message_id):
 def subscription_links(subscription):
     language = subscription.language
     return {
-        "manage_url": absolute_url(
-            "subscribe:manage", link_token(subscription, "manage"), language
-        ),
-        "unsubscribe_url": absolute_url(
+        "manage_url": token_url("subscribe:manage", link_token(subscription, "manage"), language),
+        "unsubscribe_url": token_url(
             "subscribe:unsubscribe", link_token(subscription, "unsubscribe"), language
         ),
     }
@@ -428,7 +427,7 @@ def post_fragments(posting, language, cache):
                 _mark_below_minimum([posting])
             context = {
                 "p": posting,
-                "url": settings.SITE_URL + reverse("posting_detail", args=[posting.pk]),
+                "url": absolute_url(posting),
             }
             cache[key] = {
                 "html": render_to_string("emails/digest.html#item", context),
@@ -450,7 +449,7 @@ def build_digest(subscription, phase, postings, message_id, fragments=None, tota
     total = max(total or 0, len(postings))
     parts = [post_fragments(p, language, fragments) for p in shown]
     with translation.override(language):
-        phase_url = settings.SITE_URL + reverse("phase_detail", args=[phase.pk])
+        phase_url = absolute_url(phase)
         more_url = search_url(subscription, phase) if total > len(parts) else ""
     context = {
         "phase": phase,
@@ -495,14 +494,14 @@ def search_url(subscription, phase):
     for name, param in [("school_run", "school_run"), ("weekends_off", "weekends")]:
         if getattr(subscription, name):
             query[param] = "on"
-    return f"{settings.SITE_URL}{reverse('job_list')}?{urlencode(query)}"
+    return f"{absolute_url(reverse('job_list'))}?{urlencode(query)}"
 
 
 def send_confirmation(subscription):
     """The only mail an unconfirmed address ever gets."""
     language = subscription.language
     context = {
-        "confirm_url": absolute_url("subscribe:confirm", confirm_token(subscription), language),
+        "confirm_url": token_url("subscribe:confirm", confirm_token(subscription), language),
         "region_name": subscription.region.full_name,
         "days": CONFIRM_MAX_AGE // 86400,
     }

@@ -32,7 +32,6 @@ PUBLIC_EVENTS = [
     DirectoryEvent.RECOGNISED,
     DirectoryEvent.REMOVED,
 ]
-PUBLIC_STATUSES = [EmployerStatus.VERIFIED, EmployerStatus.REMOVED]
 
 
 def _truthy_only(queryset, name, value):
@@ -122,9 +121,7 @@ def employer_directory(request):
 @require_safe
 def employer_public(request, pk):
     employer = get_object_or_404(
-        Employer.objects.filter(status__in=PUBLIC_STATUSES).select_related(
-            "region__parent__parent"
-        ),
+        Employer.objects.with_public_page().select_related("region__parent__parent"),
         pk=pk,
     )
     events = employer.status_events.filter(kind__in=PUBLIC_EVENTS).order_by("-at", "-id")

