@@ -348,8 +348,13 @@ def test_other_employers_get_404(client, personas):
     posting = make_posting(personas.employer_a)
     personas.employer_b  # noqa: B018
     client.force_login(personas.employer_b_staff)
-    for name in ["posting_preview", "posting_edit", "posting_submit", "application_list"]:
-        assert client.get(reverse(f"employers:{name}", args=[posting.pk])).status_code == 404, name
+    for name in [
+        "employers:posting_preview",
+        "employers:posting_edit",
+        "posting_submit",
+        "employers:application_list",
+    ]:
+        assert client.get(reverse(name, args=[posting.pk])).status_code == 404, name
     assert client.post(reverse("employers:posting_duplicate", args=[posting.pk])).status_code == 404
     client.force_login(personas.seeker_a)
     assert client.get(reverse("employers:posting_preview", args=[posting.pk])).status_code == 403

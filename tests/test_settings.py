@@ -37,6 +37,40 @@ def test_check_deploy_is_clean_with_production_values():
     assert "no issues" in result.stdout
 
 
+DEMO_COMMANDS = ("load_demo", "make_sample_import", "demo_totp_code")
+
+
+def test_production_has_no_demo_command():
+    """With DEBUG=0 and DEMO_MODE=0 the demo app is not installed: none of its commands exists,
+    so no command can create the demo accounts with their published password and key."""
+    production = {**PRODUCTION_ENV, "DEMO_MODE": "0"}
+    listed = run_manage("help", "--commands", env_extra=production)
+    assert listed.returncode == 0, listed.stderr
+    commands = set(listed.stdout.split())
+    assert "migrate" in commands  # the listing itself worked
+    assert not commands & set(DEMO_COMMANDS)
+    for command in DEMO_COMMANDS:
+        result = run_manage(command, env_extra=production)
+        assert result.returncode != 0
+        assert f"Unknown command: '{command}'" in result.stderr
+    # In demo mode they are there (make run uses them).
+    demo = run_manage("help", "--commands", env_extra={"DEBUG": "1", "DEMO_MODE": "1"})
+    assert set(DEMO_COMMANDS) <= set(demo.stdout.split()), demo.stderr
+
+
+@pytest.mark.django_db
+def test_load_demo_refuses_outside_demo_mode(settings):
+    """A settings mix-up (the app installed, the mode off) still creates nothing."""
+    from django.core.management import CommandError, call_command
+
+    from momjobs.users.models import User
+
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="DEMO_MODE"):
+        call_command("load_demo")
+    assert not User.objects.filter(email__endswith="@demo.momjobs.cn").exists()
+
+
 def test_check_deploy_complains_with_local_defaults():
     # Proves the test above can fail: DEBUG on and insecure cookies are reported.
     result = run_manage(
