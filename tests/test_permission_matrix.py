@@ -845,7 +845,7 @@ ADMIN_EXPECTED = {
     "password_change_done": 200,
     "jsi18n": 200,
     "autocomplete": 403,  # without its parameters
-    "view_on_site": 404,  # no model has get_absolute_url
+    "view_on_site": 302,  # to the object's page (Posting.get_absolute_url)
     "logout": 405,  # GET; the admin logs out by POST
     "login": LOGIN,  # /admin/login/ is the portal's sign-in (admin_login_redirect)
     "catch_all": 404,

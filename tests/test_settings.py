@@ -119,3 +119,40 @@ def test_mailers_setting_is_what_django_uses(settings):
 
     assert "default" in settings.MAILERS
     assert mail.mailers.default is not None
+
+
+def test_a_fresh_worker_finds_every_task_by_autodiscovery():
+    """Tasks are found one way (momjobs/celery.py): a new process that only loads the Celery
+    app, as a worker does, knows every task the code queues and every task beat schedules."""
+    script = (
+        "import django, json; django.setup()\n"
+        "from momjobs.celery import app\n"
+        "app.loader.import_default_modules()\n"
+        "print(json.dumps(sorted(app.tasks)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "momjobs.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    import json
+
+    from django.conf import settings
+
+    names = set(json.loads(result.stdout.strip().splitlines()[-1]))
+    assert {
+        "momjobs.send_email",
+        "directory.relay_outbox",
+        "directory.send_digests",
+        "directory.sweep_digests",
+        "directory.send_subscription_email",
+        "directory.render_phase_documents",
+        "directory.run_import",
+        "directory.erase_report_contacts",
+        "employers.anonymise_old_applications",
+    } <= names
+    assert {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} <= names
