@@ -16,13 +16,20 @@ import time
 from pathlib import Path
 
 import pytest
+import redis
 from aiosmtpd.controller import Controller
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.models import DeliveryStatus, DigestDelivery, Subscription
+from directory.models import (
+    OUTBOX_PHASE_PUBLISHED,
+    DeliveryStatus,
+    DigestDelivery,
+    OutboxEvent,
+    Subscription,
+)
 from directory.subscriptions import digests
 from directory.subscriptions import tasks as digest_tasks
 from momjobs.celery import app
@@ -244,10 +251,66 @@ def all_sent(phase, n):
     return DigestDelivery.objects.filter(phase=phase, status=DeliveryStatus.SENT).count() == n
 
 
+def database_settled():
+    """No outbox event left to relay and no delivery pending or sending: every delivery is in a
+    final state, so no task, queued or to come, can send a digest any more."""
+    unrelayed = OutboxEvent.objects.filter(kind=OUTBOX_PHASE_PUBLISHED, processed_at__isnull=True)
+    unsent = DigestDelivery.objects.filter(
+        status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING]
+    )
+    return not unrelayed.exists() and not unsent.exists()
+
+
+def unacked_tags(broker):
+    """The messages delivered to a worker and not acknowledged yet (Celery's Redis transport
+    keeps them in the `unacked` hash; the tasks are acks_late, so a running task is there)."""
+    client = redis.Redis.from_url(broker.url)
+    try:
+        return set(client.hkeys("unacked"))
+    finally:
+        client.close()
+
+
+def broker_idle(broker):
+    """No message waiting in a queue and none delivered but not acknowledged."""
+    client = redis.Redis.from_url(broker.url)
+    try:
+        queued = sum(
+            client.llen(key) for key in client.scan_iter("celery*") if client.type(key) == b"list"
+        )
+        return queued == 0 and client.hlen("unacked") == 0
+    finally:
+        client.close()
+
+
+def redeliver(tags):
+    """Put a dead worker's unacknowledged messages back in their queue, as a worker does once
+    the visibility timeout has passed (kombu's worker looks for them only every ~100 s)."""
+    with app.connection_for_write() as conn:
+        qos = conn.default_channel.qos
+        for tag in tags:
+            qos.restore_by_tag(tag)
+
+
+def wait_until_settled(broker, worker, timeout=60, abandoned=()):
+    """Wait until the whole fan-out is over: the database settled and the broker drained, seen
+    twice in a row (the beat's sweep task passes through the queue every second). `abandoned`:
+    the messages a killed worker held, redelivered first; they run again and must change
+    nothing."""
+    redeliver(abandoned)
+    seen = []
+
+    def settled():
+        seen.append(broker_idle(broker) and database_settled())
+        return seen[-2:] == [True, True]
+
+    wait_for(settled, timeout, "the queue to drain and every delivery to be final", worker, 0.1)
+
+
 # -- the tests ------------------------------------------------------------------------------------
 
 
-def test_publish_sends_one_digest_to_each_matching_confirmed_subscriber(start_worker, sink):
+def test_publish_sends_one_digest_to_each_matching_confirmed_subscriber(start_worker, broker, sink):
     worker = start_worker()
     wanted = subscribers(20)
     subscribers(3, prefix="unconfirmed", confirmed_at=None)
@@ -256,7 +319,8 @@ def test_publish_sends_one_digest_to_each_matching_confirmed_subscriber(start_wo
     subscribers(3, prefix="security", sector="security")
     phase = publish_phase()
     wait_for(lambda: sink.count() >= len(wanted) and all_sent(phase, 20), 60, "digests", worker)
-    time.sleep(2)  # a second relay or sweep would send within this
+    # A second relay or sweep would have sent by the time everything is final and drained.
+    wait_until_settled(broker, worker)
     received = sink.by_recipient()
     assert sorted(received) == sorted(wanted)
     assert all(len(ids) == 1 for ids in received.values())
@@ -268,20 +332,22 @@ def test_publish_sends_one_digest_to_each_matching_confirmed_subscriber(start_wo
     assert digests.digest_counts(phase)["sent"] == 20
 
 
-def test_killing_the_worker_loses_nothing_and_duplicates_nothing(start_worker, sink):
+def test_killing_the_worker_loses_nothing_and_duplicates_nothing(start_worker, broker, sink):
     n = 300
     wanted = subscribers(n)
     worker = start_worker(DIGEST_BATCH_SIZE="50")
     phase = publish_phase()
     wait_for(lambda: sink.count() >= n // 3, 60, "a third of the digests", worker, 0.005)
     worker.kill()
+    abandoned = unacked_tags(broker)  # the dead worker's messages: no other worker runs
     at_kill = sink.count()
     assert n // 3 <= at_kill <= 2 * n // 3, at_kill
     assert not all_sent(phase, n)
 
     worker = start_worker(DIGEST_BATCH_SIZE="50")
     wait_for(lambda: all_sent(phase, n), 90, "every digest after the restart", worker)
-    time.sleep(2)
+    # The dead worker's unacknowledged batches run again too before the counts.
+    wait_until_settled(broker, worker, 90, abandoned)
     received = sink.by_recipient()
     assert sorted(received) == sorted(wanted)
     # A digest interrupted between SMTP and "sent" may go twice, but as the same message.
@@ -303,7 +369,7 @@ def test_a_publish_while_redis_is_down_is_delivered_when_it_returns(start_worker
     process = start_redis(port=broker.port).process
     try:
         wait_for(lambda: all_sent(phase, 30), 90, "digests after Redis returned", worker)
-        time.sleep(2)
+        wait_until_settled(broker, worker)
         received = sink.by_recipient()
         assert sorted(received) == sorted(wanted)
         assert all(len(ids) == 1 for ids in received.values())
@@ -313,7 +379,7 @@ def test_a_publish_while_redis_is_down_is_delivered_when_it_returns(start_worker
         process.wait(10)
 
 
-def test_one_click_unsubscribe_stops_the_next_digest(start_worker, sink):
+def test_one_click_unsubscribe_stops_the_next_digest(start_worker, broker, sink):
     leaving, staying = subscribers(2)
     worker = start_worker()
     first = publish_phase(1)
@@ -330,7 +396,7 @@ def test_one_click_unsubscribe_stops_the_next_digest(start_worker, sink):
 
     second = publish_phase(2)
     wait_for(lambda: all_sent(second, 1), 60, "the second digest", worker)
-    time.sleep(2)
+    wait_until_settled(broker, worker)
     received = sink.by_recipient()
     assert len(received[staying]) == 2
     assert len(received[leaving]) == 1

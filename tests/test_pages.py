@@ -36,7 +36,21 @@ def test_home_lists_published_phases(client, published):
     html = response.content.decode()
     assert phase.title in html
     assert 'lang="zh-Hans"' in html
-    assert "示例数据" in html or "DEMO" not in html
+
+
+@pytest.mark.parametrize("demo_mode", [True, False])
+@pytest.mark.parametrize("path", ["/", "/en/"])
+def test_demo_banner_follows_demo_mode(client, settings, published, demo_mode, path):
+    """The "示例数据 / sample data" banner (templates/base.html, fed by the site context
+    processor) is on every page in demo mode, so fictitious postings are never taken for a
+    bureau's real list, and never on a real deployment."""
+    settings.DEMO_MODE = demo_mode
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert ('class="demo-banner"' in html) is demo_mode
+    assert ("示例数据" in html) is demo_mode
+    assert ("sample data" in html) is demo_mode
 
 
 def test_english_under_en(client, published):
