@@ -15,8 +15,10 @@ from .models import (
     PhaseDocument,
     PhaseEntry,
     Report,
+    SearchWord,
     Subscription,
 )
+from .search.words import describe
 
 
 class BureauStaffInline(admin.TabularInline):
@@ -152,3 +154,21 @@ class ImportJobAdmin(admin.ModelAdmin):
 class PhaseDocumentAdmin(admin.ModelAdmin):
     list_display = ["phase", "kind", "rendered_at", "size"]
     raw_id_fields = ["phase"]
+
+
+@admin.register(SearchWord)
+class SearchWordAdmin(admin.ModelAdmin):
+    """The everyday words of the job search (directory/search/words.py); a save or delete here
+    takes effect in this process at once and in the others within a few minutes."""
+
+    list_display = ["word", "meaning", "drop", "active", "note", "updated_at"]
+    list_filter = ["active", "drop"]
+    search_fields = ["word", "note"]
+    fields = ["word", "filters", "drop", "note", "active"]
+
+    @admin.display(description=_("搜索时变为"))
+    def meaning(self, word):
+        try:
+            return describe(word.filters, drop=word.drop)
+        except Exception:  # a row saved around the form's checks: say so, keep the list working
+            return _("（筛选无法识别）")

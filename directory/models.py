@@ -1,14 +1,17 @@
 import hashlib
 import secrets
+import unicodedata
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from employers.choices import Contract, Insurance, Sector, WorkForm
+from employers import schedule as sched
+from employers.choices import Contract, Insurance, Place, Sector, WorkForm
 from employers.fields import WeekMaskField
 from momjobs.lib.storage import private_storage
 
@@ -549,3 +552,135 @@ class PhaseDocument(models.Model):
 
     def __str__(self):
         return f"{self.phase} {self.kind}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Everyday search words
+
+# The search's GET parameters (directory/search/filters.py) a SearchWord may stand for, by the
+# kind of value they take.
+SEARCH_WORD_CHOICES = {
+    "sector": Sector,
+    "form": WorkForm,
+    "place": Place,
+    "contract": Contract,
+    "insurance": Insurance,
+}
+SEARCH_WORD_FLAGS = ("school_run", "weekends", "childcare_leave", "no_overtime")
+SEARCH_WORD_FITS = "fits"
+
+_CONTROL = {"Cc", "Cf", "Cs", "Co", "Cn"}
+
+
+def normalise_search_text(text):
+    """Words as the search compares them: full-width to half-width (NFKC), case folded, control
+    characters and runs of spaces made one space. A mother's ＷＩＦＩ and a bureau's wifi meet."""
+    text = unicodedata.normalize("NFKC", str(text or "")).casefold()
+    text = "".join(" " if unicodedata.category(c) in _CONTROL else c for c in text)
+    return " ".join(text.split())
+
+
+def clean_search_filters(value):
+    """A SearchWord's filters in canonical form, or a ValidationError that says what is wrong.
+
+    The keys are the search's GET parameters; each key narrows the search, as on the form:
+    - sector, form, place, contract, insurance: a list of choice values meaning ANY of them
+      ({"form": ["part_time", "hourly"]}); a lone string is a list of one. Today the search
+      form takes one value of each, so a list longer than one needs the search to accept several.
+    - school_run, weekends, childcare_leave, no_overtime: true (false is dropped: an unticked
+      box does not narrow);
+    - fits: free hours in the search form's syntax, "1-7@17:00-24:00" (posts whose every working
+      hour lies inside; posts with self-chosen hours fit any).
+    """
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValidationError(_('筛选须为一个字典，例如 {"form": ["part_time"]}。'))
+    clean = {}
+    for key, item in value.items():
+        if key in SEARCH_WORD_CHOICES:
+            choices = SEARCH_WORD_CHOICES[key]
+            items = [item] if isinstance(item, str) else item
+            if not isinstance(items, list | tuple) or not items:
+                raise ValidationError(
+                    _("“%(key)s”的取值无效：%(value)s。"), params={"key": key, "value": item}
+                )
+            for choice in items:
+                if choice not in choices.values:
+                    raise ValidationError(
+                        _("“%(key)s”的取值无效：%(value)s。"),
+                        params={"key": key, "value": choice},
+                    )
+            clean[key] = list(dict.fromkeys(items))
+        elif key in SEARCH_WORD_FLAGS:
+            if not isinstance(item, bool):
+                raise ValidationError(
+                    _("“%(key)s”的取值无效：%(value)s。"), params={"key": key, "value": item}
+                )
+            if item:
+                clean[key] = True
+        elif key == SEARCH_WORD_FITS:
+            if not isinstance(item, str):
+                raise ValidationError(
+                    _("“%(key)s”的取值无效：%(value)s。"), params={"key": key, "value": item}
+                )
+            clean[key] = sched.format_fits(sched.parse_fits(item))
+        else:
+            raise ValidationError(_("未知的搜索参数：%(key)s。"), params={"key": key})
+    return clean
+
+
+class SearchWord(models.Model):
+    """An everyday word that means a filter of the job search: 兼职 is 非全日制 or 小时工, 双休 is
+    the weekends-off box, 宝妈 means nothing (every post is a Mom Job). directory/search/words.py
+    turns a mother's words into filters with the active rows; bureaus extend them in the admin.
+    """
+
+    word = models.CharField(
+        _("词语"),
+        max_length=20,
+        unique=True,
+        help_text=_("求职者可能输入的词，例如“兼职”。全角半角、大小写不区分。"),
+    )
+    filters = models.JSONField(
+        _("对应筛选"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            '搜索参数及取值，例如 {"form": ["part_time", "hourly"]}。'
+            "可用：form、place、sector、contract、insurance（选项代码列表，满足其一即可）；"
+            "school_run、weekends、childcare_leave、no_overtime（true）；"
+            'fits（空闲时间，例如 "1-7@17:00-24:00"）。'
+        ),
+    )
+    drop = models.BooleanField(
+        _("从关键词中去掉"),
+        default=True,
+        help_text=_(
+            "勾选：这个词不再作为关键词查找（筛选为空时即不作限制，匹配全部岗位）。"
+            "不勾选：保留为关键词，同时应用上面的筛选。"
+        ),
+    )
+    note = models.CharField(_("含义说明"), max_length=300)
+    active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["word"]
+        verbose_name = _("搜索用语")
+        verbose_name_plural = _("搜索用语")
+
+    def __str__(self):
+        return self.word
+
+    def clean(self):
+        super().clean()
+        # Stored as the search compares it, so the unique check sees ＷＩＦＩ and wifi as one word.
+        self.word = normalise_search_text(self.word)
+        if not self.word:
+            raise ValidationError({"word": _("请填写词语。")})
+        try:
+            self.filters = clean_search_filters(self.filters)
+        except ValidationError as error:
+            raise ValidationError({"filters": error.messages}) from error

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -284,6 +285,8 @@ LOGGING = {
 
 # Job-search defaults shared by pages and the API.
 PAGE_SIZE = 20
+# An unset filter reads "Any" in the page's language, not django-filter's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("不限")
 # A standard working month for comparing monthly pay with hourly pay (21.75 days x 8 hours),
 # the figure China's labour administration uses for converting monthly wages.
 STANDARD_MONTH_HOURS = 174

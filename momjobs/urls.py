@@ -28,6 +28,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("momjobs.users.urls")),
     path("privacy/", privacy, name="privacy"),
+    # Place names as she types (static/js/places.js): labels are in the page's language.
+    path("", include("momjobs.regions.urls")),
     path("employer/", include("employers.urls")),
     path("employer/", include(directory_urls.employer_urlpatterns)),
     path("", include("employers.urls_seeker")),

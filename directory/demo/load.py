@@ -198,7 +198,7 @@ def ensure_employer(
             contact_phone=phone,
             description=description,
             status=EmployerStatus.VERIFIED,
-            status_reason="营业执照与统一社会信用代码核验通过",
+            status_reason="",
             status_changed_at=_aware(verified_on, time(10, 30)),
         )
         if recognised:

@@ -21,6 +21,7 @@ from directory.imports.reader import (
 )
 from employers import schedule as sched
 from employers.choices import Contract, Insurance, PayUnit, Sector, WorkForm
+from momjobs.lib import hours
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ PAY_UNITS = [
     (PayUnit.MONTH, re.compile(r"/月|每月|月薪|元月|月")),
 ]
 _AMOUNT = r"(\d+(?:\.\d+)?)\s*(万|千|k|w)?"
-_RANGE_SEP = r"\s*(?:-|~|—|–|―|至|到)+\s*"
+_RANGE_SEP = hours.RANGE_SEP
 PAY_RANGE = re.compile(_AMOUNT + _RANGE_SEP + _AMOUNT, re.I)
 PAY_ONE = re.compile(_AMOUNT, re.I)
 MULTIPLIERS = {"万": 10000, "w": 10000, "千": 1000, "k": 1000}
@@ -173,33 +174,13 @@ def _unit_for(unit, low, hint):
 
 # -- hours -------------------------------------------------------------------------------------
 
-_AP = r"(上午|下午|中午|晚上|早上|凌晨|傍晚|早|晚)?"
-_POINT = _AP + r"\s*(\d{1,2})(?:\s*(?:[:.]|点|时)\s*(\d{1,2}|半)?\s*分?)?"
-TIME_RANGE = _POINT + _RANGE_SEP + r"(?:次日|第二天)?\s*" + _POINT
-_DAY_PREFIX = r"(?:周|星期|礼拜)"
-_DAY_ANY = r"[一二三四五六日天七1-7]"
-_DAY_CN = r"[一二三四五六日天七]"
-DAY_WORDS = {
-    "工作日": [1, 2, 3, 4, 5],
-    "周末": [6, 7],
-    "双休日": [6, 7],
-    "每天": [1, 2, 3, 4, 5, 6, 7],
-    "每日": [1, 2, 3, 4, 5, 6, 7],
-    "天天": [1, 2, 3, 4, 5, 6, 7],
-    "全周": [1, 2, 3, 4, 5, 6, 7],
-}
-HOURS_TOKENS = re.compile(
-    "|".join(
-        [
-            r"(?P<word>" + "|".join(DAY_WORDS) + r")",
-            rf"{_DAY_PREFIX}(?P<d1>{_DAY_ANY})\s*(?:至|到|-|~|—|–)\s*{_DAY_PREFIX}?(?P<d2>{_DAY_ANY})",
-            rf"{_DAY_PREFIX}(?P<dlist>{_DAY_ANY}(?:[、,/和及]?{_DAY_PREFIX}?{_DAY_CN})*)",
-            r"(?P<range>" + TIME_RANGE + r")",
-        ]
-    )
-)
-_TIME_RANGE = re.compile(TIME_RANGE)
-DAY_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7, "七": 7}
+# The words and time ranges of hours are momjobs.lib.hours's, shared with the free hours a
+# seeker types: one grammar for both.
+TIME_RANGE = hours.TIME_RANGE
+DAY_WORDS = hours.DAY_WORDS
+DAY_NUMBERS = hours.DAY_NUMBERS
+HOURS_TOKENS = re.compile("|".join([*hours.DAY_PATTERNS, r"(?P<range>" + TIME_RANGE + r")"]))
+_TIME_RANGE = hours.TIME_RANGE_RE
 FLEXIBLE = re.compile(r"弹性|灵活|自选|自由|不固定|自行安排|自主安排")
 PLAIN_FLEXIBLE = {
     "弹性",
@@ -220,29 +201,11 @@ WEEKDAYS = [1, 2, 3, 4, 5]
 MAX_WINDOW_MINUTES = 16 * 60
 
 
-def _day(char):
-    return int(char) if char.isdigit() else DAY_NUMBERS[char]
-
-
-def _clock(ap, hours, minutes):
-    hours = int(hours)
-    minutes = 30 if minutes == "半" else int(minutes or 0)
-    if (ap in ("下午", "晚上", "傍晚", "晚") and hours < 12) or (ap == "中午" and hours < 11):
-        hours += 12
-    if minutes > 59 or hours > 24 or (hours == 24 and minutes):
-        raise CellError(
-            _("时间 %(h)s:%(m)02d 不存在。") % {"h": hours, "m": minutes if minutes < 100 else 0}
-        )
-    return hours * 60 + minutes
-
-
 def _window_times(match):
-    ap1, h1, m1, ap2, h2, m2 = match.groups()
-    start = _clock(ap1, h1, m1)
-    end = _clock(ap2 or (ap1 if ap1 in ("下午", "晚上", "傍晚", "晚") else None), h2, m2)
-    if not ap1 and not ap2 and end < start < 12 * 60 and end + 12 * 60 > start:
-        # "8:30-5:30" is an office day written on a 12-hour clock, not a night shift.
-        end += 12 * 60
+    try:
+        start, end = hours.sheet_range(match)
+    except ValidationError as error:  # a time that does not exist, with the import's message
+        raise CellError(error.messages[0]) from error
     if start >= 24 * 60:
         raise CellError(_("开始时间不能是 24:00。"))
     length = (end - start) % (24 * 60) or 24 * 60
@@ -278,16 +241,12 @@ def parse_hours(value):
     tokens = []  # ("days", [..]) or ("window", (start, end))
     leftover = text
     for match in HOURS_TOKENS.finditer(text):
-        if match.group("word"):
-            tokens.append(("days", DAY_WORDS[match.group("word")]))
-        elif match.group("d1"):
-            first, last = _day(match.group("d1")), _day(match.group("d2"))
-            if last < first:
-                raise CellError(_("星期范围应从小到大，例如 周一至周五。"))
-            tokens.append(("days", list(range(first, last + 1))))
-        elif match.group("dlist"):
-            chars = re.findall(_DAY_ANY, re.sub(_DAY_PREFIX, "", match.group("dlist")))
-            tokens.append(("days", sorted({_day(c) for c in chars})))
+        try:
+            days = hours.days_of(match)
+        except ValidationError as error:  # 周五至周一
+            raise CellError(error.messages[0]) from error
+        if days is not None:
+            tokens.append(("days", days))
         else:
             tokens.append(("window", _window_times(_TIME_RANGE.fullmatch(match.group("range")))))
         leftover = leftover.replace(match.group(0), " ", 1)

@@ -26,7 +26,7 @@ from employers.quality import badges
 from employers.text import query_words, region_term, typed_words
 from momjobs.lib import search_version
 from momjobs.regions import lookup
-from momjobs.regions.forms import RegionCodeField
+from momjobs.regions.forms import RegionField
 from momjobs.regions.models import MinimumWage
 
 PUBLIC_PHASE_STATUSES = [PhaseStatus.PUBLISHED, PhaseStatus.SUPERSEDED]
@@ -66,7 +66,7 @@ class FitsField(forms.CharField):
 
 
 class RegionFilter(django_filters.Filter):
-    field_class = RegionCodeField
+    field_class = RegionField
 
 
 class FitsFilter(django_filters.Filter):
@@ -98,9 +98,10 @@ class PostingFilter(django_filters.FilterSet):
         ),
     )
     region = RegionFilter(
-        label=_("地区代码"),
+        label=_("地点"),
         method="filter_region",
-        help_text=_("6位行政区划代码，例如 370200（青岛市，含下辖各区县）。"),
+        help_text=_("城市或区县，例如 青岛、市南区（含下辖各区县）。"),
+        widget=forms.TextInput(attrs={"placeholder": _("城市或区县，例如 青岛")}),
     )
     sector = django_filters.ChoiceFilter(widget=Select, label=_("行业"), choices=Sector.choices)
     form = django_filters.ChoiceFilter(
@@ -366,12 +367,7 @@ def with_quality(postings):
 
 def card_postings():
     """Live postings as result cards show them (the search page, an employer's public page)."""
-    return (
-        Posting.objects.live()
-        .select_related("employer", "region")
-        .only(*CARD_FIELDS)
-        .prefetch_related(_public_entries("posting_id", "phase_id", "phase__title"))
-    )
+    return Posting.objects.live().select_related("employer", "region").only(*CARD_FIELDS)
 
 
 FILTER_LABELS = {name: f.label for name, f in PostingFilter.base_filters.items()}

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -15,6 +16,7 @@ from directory.search.filters import PostingFilter, card_postings, relax_suggest
 from employers import schedule as sched
 from employers.models import Posting
 from employers.quality import badges, meets_minimum_wage
+from momjobs.lib import search_version
 from momjobs.lib.links import absolute_url
 from momjobs.regions.models import MinimumWage
 
@@ -114,8 +116,38 @@ def posting_detail(request, pk):
         "below_minimum": meets_minimum_wage(posting, minimum) is False,
         "minimum_hourly": minimum.hourly if minimum else None,
         "phases": [e.phase for e in posting.public_entries],
+        "similar": similar_postings(posting),
     }
     return render(request, "directory/posting_detail.html", context)
+
+
+SIMILAR_COUNT = 4
+
+
+def similar_postings(posting):
+    """A few live posts of the same sector in the same city, newest first, for the bottom of a
+    posting's page. The ids are kept under the search version (any change that could alter them
+    bumps it), so a page seen before costs one query for the cards, not a scan."""
+    parts = posting.region.path.strip("/").split("/")
+    city_path = "/" + "/".join(parts[:2]) + "/"
+    key = f"similar:{search_version.current()}:{posting.pk}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(
+            Posting.objects.live()
+            .filter(sector=posting.sector, region__path__startswith=city_path)
+            .exclude(pk=posting.pk)
+            .order_by("-published_at", "-id")
+            .values_list("pk", flat=True)[:SIMILAR_COUNT]
+        )
+        cache.set(key, ids, SIMILAR_CACHE_SECONDS)
+    if not ids:
+        return []
+    cards = {p.pk: p for p in card_postings().filter(pk__in=ids)}
+    return with_quality(cards[pk] for pk in ids if pk in cards)
+
+
+SIMILAR_CACHE_SECONDS = 24 * 3600
 
 
 @require_safe

@@ -10,12 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Subscription
 from momjobs.lib import schedule as sched
-from momjobs.regions.forms import region_for_code
+from momjobs.regions.forms import RegionField
 
 
-# 6-digit GB/T 2260 codes; functional zones without one are `<city code>Z<nn>`.
 def clean_region_code(value):
-    return region_for_code(value, strict=True)
+    """A place by name (青岛, 市南区) or by code (a search's shared link): a Region, or
+    ValidationError (unknown, or a name several places share)."""
+    region = RegionField(required=True).clean(value)
+    return region
 
 
 def clean_fits_text(value):
@@ -28,11 +30,9 @@ def clean_fits_text(value):
 
 
 class PreferencesForm(forms.ModelForm):
-    region_code = forms.CharField(
-        label=_("地区代码"),
-        max_length=12,
-        help_text=_("6位行政区划代码；填省或市，包含下辖的所有区县。例如 370200（青岛市）。"),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    region_code = RegionField(
+        label=_("地区"),
+        help_text=_("城市或区县的名称，例如 青岛、市南区；填城市包含下辖的所有区县。"),
     )
     pay_min_hourly = forms.DecimalField(
         label=_("最低时薪（元）"),
@@ -78,10 +78,7 @@ class PreferencesForm(forms.ModelForm):
         for name in ("sector", "work_form", "contract", "insurance"):
             self.fields[name].choices = [("", _("不限"))] + list(self.fields[name].choices)[1:]
         if self.instance.pk:
-            self.fields["region_code"].initial = self.instance.region.code
-
-    def clean_region_code(self):
-        return clean_region_code(self.cleaned_data["region_code"])
+            self.fields["region_code"].initial = self.instance.region
 
     def clean_fits(self):
         text, mask = clean_fits_text(self.cleaned_data.get("fits"))

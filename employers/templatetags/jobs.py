@@ -1,5 +1,6 @@
 """Presentation of posting facts, shared by live postings and frozen phase snapshots."""
 
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django import template
@@ -7,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from employers import schedule as sched
 from employers.choices import Contract, Insurance, PayUnit, Place, Sector, WorkForm
@@ -100,3 +102,44 @@ def paren(value, autoescape=True):
     English. The value is escaped as `{{ value }}` would be; the punctuation is ours."""
     text = conditional_escape(value) if autoescape else value
     return mark_safe(_("（%(text)s）") % {"text": text})  # noqa: S308
+
+
+# Care arrangements a card names among its good points (a posting's page lists them in full).
+CARE_POINTS = (
+    ("school_run", gettext_lazy("可接送孩子")),
+    ("weekends_off", gettext_lazy("双休")),
+    ("childcare_leave", gettext_lazy("育儿假")),
+)
+
+
+@register.filter
+def good_points(posting):
+    """A result card's good points, each once: the quality badges (employers/quality.py) that
+    are good, then the care arrangements. "Pay stated" is on every post, so not repeated."""
+    labels = [
+        b.label for b in getattr(posting, "quality", None) or () if b.good and b.code != "pay"
+    ]
+    labels += [label for name, label in CARE_POINTS if getattr(posting, name, False)]
+    seen, out = set(), []
+    for label in labels:
+        if str(label) not in seen:
+            seen.add(str(label))
+            out.append(label)
+    return out
+
+
+@register.filter
+def bad_points(posting):
+    """The warnings of a card: always shown, never folded away."""
+    return [b.label for b in getattr(posting, "quality", None) or () if not b.good]
+
+
+@register.filter
+def tel_href(phone):
+    """A published phone number as a tel: link target (digits, and a leading +), or "" when
+    what was written is not a number one can dial."""
+    text = unicodedata.normalize("NFKC", str(phone or "")).strip()
+    digits = "".join(c for c in text if c.isdigit())
+    if not 5 <= len(digits) <= 15:
+        return ""
+    return "tel:" + ("+" if text.startswith("+") else "") + digits

@@ -4,7 +4,8 @@ Cached search results and pages (directory/search/cache.py) are keyed by it, so 
 is never served after a change: every write that changes the set of live postings or what a
 live posting shows calls `bump()` (publishing a phase, closing, taking down, an approved
 revision: employers/services.py, directory/catalog/services.py). A posting also stops being live at
-midnight after its `valid_through` without any write, so the value includes today's date.
+midnight after its `valid_through` without any write, so the value includes today's date;
+and a new release renders pages differently, so it includes the release (momjobs/lib/release.py).
 
 It lives here, below both apps, so that `employers` can bump it without importing `directory`.
 """
@@ -15,6 +16,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from momjobs.lib import release
 from momjobs.lib.cache import available as cache_available
 
 KEY = "search-version"
@@ -35,7 +37,7 @@ def current(stored=None):
         # Redis was flushed or never had it: any new value leaves every old entry unreachable.
         cache.add(KEY, time.time_ns(), timeout=None)
         version = cache.get(KEY)
-    return f"{version}-{timezone.localdate():%Y%m%d}"
+    return f"{version}-{timezone.localdate():%Y%m%d}-{release.token()}"
 
 
 def bump():

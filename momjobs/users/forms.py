@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
-from momjobs.regions.forms import RegionCodeField
+from momjobs.regions.forms import RegionField
 
 
 class SignInForm(AuthenticationForm):
@@ -105,10 +105,10 @@ class ProfileForm(forms.Form):
         error_messages={"invalid": _("请输入有效的电话号码。")},
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
-    district = RegionCodeField(
-        label=_("所在区县代码"),
+    district = RegionField(
+        label=_("所在区县"),
         required=False,
-        help_text=_("6位行政区划代码，例如李沧区为 370213。"),
+        help_text=_("区县的名称，例如 李沧区、青岛市市南区。"),
     )
     skills = forms.CharField(
         label=_("技能"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})

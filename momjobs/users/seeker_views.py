@@ -108,7 +108,7 @@ def profile(request):
     initial = {
         "name": profile.name,
         "phone": profile.phone,
-        "district": profile.district.code if profile.district else "",
+        "district": profile.district,
         "skills": profile.skills,
         "experience": profile.experience,
         "cares_for_child_under_12": profile.cares_for_child_under_12,

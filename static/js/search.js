@@ -28,7 +28,10 @@
         var fresh = holder.querySelector("#results");
         if (fresh) results.replaceWith(fresh);
         results = fresh || results;
-        if (push) window.history.pushState({ search: true }, "", url);
+        if (push) {
+          window.history.pushState({ search: true }, "", url);
+          shown = window.location.pathname + window.location.search;
+        }
       })
       .catch(function () {
         window.location.assign(url); // fall back to a normal page load
@@ -53,9 +56,13 @@
     window.clearTimeout(timer);
     timer = window.setTimeout(refresh, 150);
   });
+  var shown = window.location.pathname + window.location.search;
   window.addEventListener("popstate", function () {
-    // Back/forward: show the results of that URL and put its values back in the form.
-    window.location.reload();
+    // Back/forward between searches: show the results of that URL and put its values back in
+    // the form. A jump to a fragment (the skip link, #results) also fires popstate: the search
+    // is the same, so nothing is reloaded and nothing typed is lost.
+    var now = window.location.pathname + window.location.search;
+    if (now !== shown) window.location.reload();
   });
   // Pagination links inside the results also load in place.
   document.addEventListener("click", function (event) {
