@@ -24,7 +24,8 @@ from django.middleware.csp import get_nonce
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from directory.search.filters import Q_MAX_CHARS, hourly_equivalent
+from directory.search.filters import FREE_HOURS_PARAMS, Q_MAX_CHARS, hourly_equivalent
+from employers import schedule as sched
 from employers.text import query_words, typed_words
 from momjobs.lib import search_version
 
@@ -49,7 +50,12 @@ def normalised(search):
     form.is_valid()
     data = form.cleaned_data
     out = {}
+    free = search.free_windows()
+    if free:
+        out["free"] = sched.format_fits(sched.windows_from_data(free))
     for name in search.filters:
+        if name in FREE_HOURS_PARAMS:
+            continue
         value = data.get(name)
         # (Not `in (None, "", False)`: a pay floor of 0 filters, and Decimal(0) == False.)
         if name in form.errors or name == "pay_unit" or value is None or value is False:
@@ -64,6 +70,8 @@ def normalised(search):
             value = value.code
         elif name == "pay_min":
             value = str(hourly_equivalent(value, data))
+        elif isinstance(value, list):
+            value = ",".join(sorted(value))
         if value != "":
             out[name] = value if value is True else str(value)
     return out

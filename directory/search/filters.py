@@ -11,21 +11,24 @@ from django import forms
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q
 from django.forms.utils import flatatt
+from django.http import QueryDict
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import EntryDecision, Phase, PhaseEntry, PhaseStatus
+from directory.search import words as everyday_words
 from employers import schedule as sched
 from employers.choices import Contract, Insurance, PayUnit, Place, Sector, WorkForm
 from employers.models import Posting
 from employers.quality import badges
 from employers.text import query_words, region_term, typed_words
-from momjobs.lib import search_version
-from momjobs.regions import lookup
+from momjobs.lib import hours, search_version
+from momjobs.regions import lookup, names
 from momjobs.regions.forms import RegionField
 from momjobs.regions.models import MinimumWage
 
@@ -57,12 +60,27 @@ class Select(forms.Select):
 
 
 class FitsField(forms.CharField):
+    """Free hours as she says them ("周一到周五 9点到3点", "工作日上午") or as the URL and the API
+    write them (1-5@09:00-15:00): a list of windows, or None (no limit)."""
+
     def clean(self, value):
         value = (super().clean(value) or "").strip()
         if not value:
             return None
-        windows = sched.parse_fits(value[:400])
-        return sched.free_mask(windows)
+        return hours.parse_free_hours(value[:400])
+
+
+# The picker's times: every half hour of the day (its end may be 24:00).
+PICKER_TIMES = [f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60 + 1, 30)]
+WEEKDAY_CHOICES = [
+    ("1", _("周一")),
+    ("2", _("周二")),
+    ("3", _("周三")),
+    ("4", _("周四")),
+    ("5", _("周五")),
+    ("6", _("周六")),
+    ("7", _("周日")),
+]
 
 
 class RegionFilter(django_filters.Filter):
@@ -71,6 +89,10 @@ class RegionFilter(django_filters.Filter):
 
 class FitsFilter(django_filters.Filter):
     field_class = FitsField
+
+
+# The parameters that say her free hours (PostingFilter.free_windows).
+FREE_HOURS_PARAMS = {"hours", "days", "start", "end", "fits"}
 
 
 class SortChoices:
@@ -104,14 +126,47 @@ class PostingFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": _("城市或区县，例如 青岛")}),
     )
     sector = django_filters.ChoiceFilter(widget=Select, label=_("行业"), choices=Sector.choices)
-    form = django_filters.ChoiceFilter(
-        widget=Select, label=_("用工形式"), field_name="work_form", choices=WorkForm.choices
+    # Several forms or places at once ("兼职" is part-time, hourly, piece-rate or home-based).
+    form = django_filters.MultipleChoiceFilter(
+        label=_("用工形式"),
+        field_name="work_form",
+        choices=WorkForm.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
-    place = django_filters.ChoiceFilter(widget=Select, label=_("工作方式"), choices=Place.choices)
+    place = django_filters.MultipleChoiceFilter(
+        label=_("工作方式"), choices=Place.choices, widget=forms.CheckboxSelectMultiple
+    )
+    # Free hours, three ways (the first given wins): the day/time picker, a one-tap preset,
+    # or words ("周一到周五 9点到3点"); `fits=1-5@09:00-15:00` stays the URL and API format.
+    hours = django_filters.ChoiceFilter(
+        label=_("空闲时间"),
+        choices=[(p.key, p.label) for p in hours.PRESETS],
+        method="filter_nothing",
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    days = django_filters.MultipleChoiceFilter(
+        label=_("哪几天"),
+        choices=WEEKDAY_CHOICES,
+        method="filter_nothing",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    start = django_filters.ChoiceFilter(
+        widget=Select,
+        label=_("从"),
+        choices=[(v, v) for v in PICKER_TIMES[:-1]],
+        method="filter_nothing",
+    )
+    end = django_filters.ChoiceFilter(
+        widget=Select,
+        label=_("到"),
+        choices=[(v, v) for v in PICKER_TIMES[1:]],
+        method="filter_nothing",
+    )
     fits = FitsFilter(
-        label=_("我的空闲时间"),
-        method="filter_fits",
-        help_text=_("格式：星期-星期@开始-结束，多段用逗号隔开，例如 1-5@08:30-15:30。"),
+        label=_("用自己的话说空闲时间"),
+        method="filter_nothing",
+        help_text=_("例如：周一到周五 9点到3点、工作日上午、周末全天。"),
     )
     pay_min = django_filters.NumberFilter(
         label=_("最低薪酬"),
@@ -190,10 +245,79 @@ class PostingFilter(django_filters.FilterSet):
         "phase",
     ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        # Her own words first: "兼职" becomes the work forms it means, "崂山" the place; what
+        # she chose in the form herself wins over what a word implies (words.py).
+        self.words = None
+        self.place_words = []
+        if data is not None and (data.get("q") or "").strip():
+            data = self._understood(data)
+        super().__init__(data, *args, **kwargs)
         # Read when the field first needs them, once (it asks twice: to validate, to render).
         self.filters["phase"].extra["choices"] = lambda: self.phase_choices
+
+    def _understood(self, data):
+        if hasattr(data, "getlist"):
+            data = data.copy()
+        else:  # a plain dict (tests, the digest's links)
+            plain, data = data, QueryDict(mutable=True)
+            for key, value in plain.items():
+                data.setlist(key, value if isinstance(value, list | tuple) else [value])
+        words = everyday_words.interpret(data.get("q", "")[: Q_MAX_CHARS * 2])
+        self.words = words
+        text = words.text
+        if not (data.get("region") or "").strip():
+            text = self._place_from_words(text, data)
+        data["q"] = text
+        mine = {key for key in data if data.getlist(key) != [""]}
+        for key, value in words.params().items():
+            if key in mine or (key == "fits" and mine & FREE_HOURS_PARAMS):
+                continue
+            if isinstance(value, list):
+                data.setlist(key, value)
+            else:
+                data[key] = value
+        return data
+
+    def _place_from_words(self, text, data):
+        """A place name among her words ("崂山 兼职") becomes the place, when it is one place."""
+        kept = []
+        for token in text.split():
+            found = names.resolve(token) if not self.place_words else None
+            if found and found.region is not None and not found.code_typed:
+                data["region"] = found.region.code
+                self.place_words.append((token, found.region))
+            else:
+                kept.append(token)
+        return " ".join(kept)
+
+    def free_windows(self):
+        """Her free hours as windows, or None: the picker, else a preset, else her words."""
+        if not self.is_bound:
+            return None
+        self.form.is_valid()
+        data = self.form.cleaned_data
+        if data.get("days") and data.get("start") and data.get("end"):
+            return [
+                {
+                    "days": sorted(int(d) for d in data["days"]),
+                    "start": data["start"],
+                    "end": data["end"],
+                }
+            ]
+        chosen = hours.preset(data.get("hours"))
+        if chosen is not None:
+            return chosen.windows
+        return data.get("fits")
+
+    def free_mask(self):
+        windows = self.free_windows()
+        if not windows:
+            return None
+        try:
+            return sched.free_mask(sched.windows_from_data(windows))
+        except ValidationError:
+            return None
 
     @cached_property
     def version(self):
@@ -230,9 +354,6 @@ class PostingFilter(django_filters.FilterSet):
         self.search_region = region
         return queryset
 
-    def filter_fits(self, queryset, name, mask):
-        return queryset if mask is None else queryset.fitting(mask)
-
     def filter_pay_min(self, queryset, name, value):
         if value is None:
             return queryset
@@ -245,6 +366,9 @@ class PostingFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
+        mask = self.free_mask()
+        if mask is not None:
+            queryset = queryset.fitting(mask)
         sort = self.form.cleaned_data.get("sort") or ""
         query = getattr(self, "search_query", None)
         region = getattr(self, "search_region", None)
@@ -279,11 +403,15 @@ class PostingFilter(django_filters.FilterSet):
             return []
         self.form.is_valid()
         data = self.form.cleaned_data
-        return [
+        active = [
             name
             for name in self.RELAXABLE
-            if data.get(name) not in (None, "", False) and name not in self.form.errors
+            if data.get(name) not in (None, "", False, []) and name not in self.form.errors
         ]
+        # Free hours given by the picker or a preset count as the "fits" filter too.
+        if "fits" not in active and self.free_windows():
+            active.insert(0, "fits")
+        return active
 
     def pay_note(self):
         return _(
@@ -371,6 +499,7 @@ def card_postings():
 
 
 FILTER_LABELS = {name: f.label for name, f in PostingFilter.base_filters.items()}
+FILTER_LABELS["fits"] = PostingFilter.base_filters["hours"].label
 
 
 # Enough to say "more than 100": counting up to 1,000 took three times as long (the keyword
@@ -386,7 +515,8 @@ def relax_suggestion(filterset, data):
     best = None
     for name in filterset.active_filters():
         relaxed = data.copy()
-        for key in (name, "page", "pay_unit") if name == "pay_min" else (name, "page"):
+        keys = {"pay_min": (name, "pay_unit"), "fits": FREE_HOURS_PARAMS}.get(name, (name,))
+        for key in (*keys, "page"):
             relaxed.pop(key, None)
         matches = PostingFilter(relaxed, queryset=Posting.objects.live()).qs
         count = matches.order_by().values("pk")[:RELAX_CAP].count()

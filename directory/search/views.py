@@ -11,13 +11,14 @@ from django.views.decorators.http import require_safe
 
 from directory.models import Phase, PhaseEntry, PhaseStatus
 from directory.search import cache as search_cache
-from directory.search import structured
+from directory.search import structured, summary
 from directory.search.filters import PostingFilter, card_postings, relax_suggestion, with_quality
 from employers import schedule as sched
 from employers.models import Posting
 from employers.quality import badges, meets_minimum_wage
-from momjobs.lib import search_version
+from momjobs.lib import hours, search_version
 from momjobs.lib.links import absolute_url
+from momjobs.regions.forms import display
 from momjobs.regions.models import MinimumWage
 
 
@@ -44,6 +45,11 @@ def job_list(request):
         else None,
         "pay_note": search.pay_note(),
         "more_open": _more_filters_used(search),
+        "searched": bool(set(request.GET) - {"page"}),
+        "chips": summary.chips(search, query),
+        "picker_open": bool(
+            {"days", "start", "end", "fits"} & (set(request.GET) | set(search.form.errors))
+        ),
     }
     # With JavaScript the form asks only for the results fragment (a template partial).
     template = "directory/job_list.html"
@@ -84,11 +90,27 @@ def home(request):
     phases = (
         Phase.objects.published()
         .select_related("catalog__bureau__jurisdiction")
-        .with_post_counts()[:6]
+        .with_post_counts()
+        .order_by("-published_at", "-pk")[:6]
     )
     calls = Phase.objects.open_for_submissions().select_related("catalog__bureau")[:6]
     live = Posting.objects.live().count()
-    return render(request, "directory/home.html", {"phases": phases, "calls": calls, "live": live})
+    context = {
+        "phases": phases,
+        "calls": calls,
+        "live": live,
+        "presets": hours.PRESETS,
+        # Her district fills the place in (else her last search does, static/js/search.js).
+        "place": display(_profile_district(request.user)),
+    }
+    return render(request, "directory/home.html", context)
+
+
+def _profile_district(user):
+    if not (user.is_authenticated and user.is_seeker):
+        return None
+    profile = getattr(user, "seeker_profile", None)
+    return profile.district if profile is not None else None
 
 
 def posting_detail(request, pk):

@@ -218,7 +218,7 @@ def _minutes(text):
 
 # A part of the day said alone: (start, end) in minutes. The preset words take their preset's
 # hours, so that typing a label gives its preset.
-PERIODS = {
+_PERIOD_TIMES = {
     "上学时段": _PRESETS["school"].spans[0][1:],
     "上学时间": _PRESETS["school"].spans[0][1:],
     "上午": _PRESETS["morning"].spans[0][1:],
@@ -229,7 +229,7 @@ PERIODS = {
     "全天": ALL_DAY,
     "整天": ALL_DAY,
 }
-PERIODS = {word: (_minutes(a), _minutes(b)) for word, (a, b) in PERIODS.items()}
+PERIODS = {word: (_minutes(a), _minutes(b)) for word, (a, b) in _PERIOD_TIMES.items()}
 # "X点以后/以前" runs to the end (from the start) of the part of the day its word names.
 OPEN_PERIODS = {
     "凌晨": (0, 6 * 60),
@@ -537,27 +537,3 @@ def describe(windows):
             end = _("次日%(time)s") % {"time": end}
         parts.append(f"{_days_label(w.days)} {sched.format_minutes(w.start)}-{end}")
     return _("；").join(parts)
-
-
-__all__ = [
-    "ALL_DAY",
-    "DAY_NUMBERS",
-    "DAY_PATTERNS",
-    "DAY_WORDS",
-    "EXAMPLE",
-    "PERIODS",
-    "PM_WORDS",
-    "POINT",
-    "PRESETS",
-    "RANGE_SEP",
-    "TIME_RANGE",
-    "Preset",
-    "clock",
-    "day_number",
-    "days_of",
-    "describe",
-    "parse_free_hours",
-    "preset",
-    "preset_for_windows",
-    "sheet_range",
-]

@@ -36,3 +36,20 @@
     });
   });
 })();
+
+// Her last place: remembered in this browser only (never sent anywhere), offered on the home
+// page's place box when it is empty.
+(function () {
+  "use strict";
+  var KEY = "momjobs.place";
+  try {
+    var searched = document.querySelector("#search-form input[name=region]");
+    if (searched && searched.value.trim() && !searched.closest(".has-error")) {
+      window.localStorage.setItem(KEY, searched.value.trim());
+    }
+    var home = document.querySelector("input[data-remember-place]");
+    if (home && !home.value) home.value = window.localStorage.getItem(KEY) || "";
+  } catch (error) {
+    /* storage refused (private mode): nothing is remembered */
+  }
+})();

@@ -72,3 +72,20 @@
     load(link.href, true);
   });
 })();
+
+// "筛选" in the bar above the results opens the folded search panel and goes to it. Without
+// JavaScript the link goes to the form, and the browser unfolds the panel around it.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-open]");
+    if (!button) return;
+    var panel = document.getElementById(button.getAttribute("data-open"));
+    if (!panel) return;
+    event.preventDefault();
+    panel.open = true;
+    panel.scrollIntoView({ block: "start" });
+    var first = panel.querySelector("input, select");
+    if (first) first.focus({ preventScroll: true });
+  });
+})();
