@@ -64,7 +64,12 @@ def subscribe_data(**overrides):
 
 @pytest.mark.parametrize(
     ("code", "message"),
-    [("3702", "6位"), ("abcdef", "6位"), ("999999", "没有找到"), ("", "必填")],
+    [
+        ("3702", "没有找到地区代码"),
+        ("abcdef", "没有找到“abcdef”"),
+        ("999999", "没有找到"),
+        ("", "必填"),
+    ],
 )
 def test_region_code_is_validated(client, code, message):
     response = client.post(reverse("subscribe:form"), subscribe_data(region_code=code))

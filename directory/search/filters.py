@@ -91,6 +91,13 @@ class FitsFilter(django_filters.Filter):
     field_class = FitsField
 
 
+def _as_querydict(plain):
+    data = QueryDict(mutable=True)
+    for key, value in plain.items():
+        data.setlist(key, list(value) if isinstance(value, list | tuple) else [value])
+    return data
+
+
 # The parameters that say her free hours (PostingFilter.free_windows).
 FREE_HOURS_PARAMS = {"hours", "days", "start", "end", "fits"}
 
@@ -250,6 +257,8 @@ class PostingFilter(django_filters.FilterSet):
         # she chose in the form herself wins over what a word implies (words.py).
         self.words = None
         self.place_words = []
+        if data is not None and not hasattr(data, "getlist"):
+            data = _as_querydict(data)  # a plain dict (tests, the digest's links)
         if data is not None and (data.get("q") or "").strip():
             data = self._understood(data)
         super().__init__(data, *args, **kwargs)
@@ -257,12 +266,7 @@ class PostingFilter(django_filters.FilterSet):
         self.filters["phase"].extra["choices"] = lambda: self.phase_choices
 
     def _understood(self, data):
-        if hasattr(data, "getlist"):
-            data = data.copy()
-        else:  # a plain dict (tests, the digest's links)
-            plain, data = data, QueryDict(mutable=True)
-            for key, value in plain.items():
-                data.setlist(key, value if isinstance(value, list | tuple) else [value])
+        data = data.copy()
         words = everyday_words.interpret(data.get("q", "")[: Q_MAX_CHARS * 2])
         self.words = words
         text = words.text

@@ -86,7 +86,11 @@ def _chip_label(search, name, field, value, data):
     if name == "pay_min":
         unit = dict(search.form.fields["pay_unit"].choices).get(data.get("pay_unit") or "", "")
         return _("不低于 %(amount)s %(unit)s") % {"amount": f"{value:g}", "unit": unit}
-    choices = dict(getattr(field, "choices", []) or [])
+    if name == "phase":
+        choices = dict(search.phase_choices)
+        value = int(value) if str(value).isdigit() else value
+    else:
+        choices = dict(getattr(field, "choices", []) or [])
     if isinstance(value, list):
         # Translators: between items of a list, as in 非全日制、小时工.
         return _("、").join(str(choices.get(v, v)) for v in value)
