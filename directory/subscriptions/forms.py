@@ -9,24 +9,26 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Subscription
+from momjobs.lib import hours as free_hours
 from momjobs.lib import schedule as sched
 from momjobs.regions.forms import RegionField
 
 
-def clean_region_code(value):
-    """A place by name (青岛, 市南区) or by code (a search's shared link): a Region, or
-    ValidationError (unknown, or a name several places share)."""
-    region = RegionField(required=True).clean(value)
-    return region
-
-
 def clean_fits_text(value):
-    """'' -> ('', None); else the normalised text and its free-time mask (rounded inward)."""
+    """'' -> ('', None); else her free hours, as she says them ("周一到周五 9点到3点") or in the
+    URL syntax, stored in the URL syntax with their free-time mask (rounded inward)."""
     value = unicodedata.normalize("NFKC", value or "").strip()
     if not value:
         return "", None
-    windows = sched.parse_fits(value[:300])
-    return sched.format_fits(windows), sched.free_mask(windows)
+    return fits_of(free_hours.parse_free_hours(value[:300]))
+
+
+def fits_of(windows):
+    """Windows (dicts) -> (the URL syntax, the mask); no windows -> ('', None)."""
+    if not windows:
+        return "", None
+    parsed = sched.windows_from_data(windows)
+    return sched.format_fits(parsed), sched.free_mask(parsed)
 
 
 class PreferencesForm(forms.ModelForm):
@@ -42,14 +44,18 @@ class PreferencesForm(forms.ModelForm):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10000"))],
         help_text=_("只推荐折算时薪不低于这个数的岗位；不填则不限。"),
     )
+    hours = forms.ChoiceField(
+        label=_("空闲时间"),
+        required=False,
+        choices=[(p.key, p.label) for p in free_hours.PRESETS],
+        widget=forms.RadioSelect,
+        help_text=_("只推荐工作时间都在空闲时间内的岗位。"),
+    )
     fits = forms.CharField(
-        label=_("我的空闲时间"),
+        label=_("或者用自己的话说空闲时间"),
         required=False,
         max_length=300,
-        help_text=_(
-            "只推荐工作时间都在空闲时间内的岗位。格式：星期-星期@开始-结束，多段用逗号隔开，"
-            "例如 1-5@08:30-15:30。"
-        ),
+        help_text=_("例如：周一到周五 9点到3点、工作日上午、周末全天。"),
     )
 
     class Meta:
@@ -71,7 +77,7 @@ class PreferencesForm(forms.ModelForm):
             "weekends_off": _("只要双休的岗位"),
         }
 
-    field_order = ["region_code", "language", "sector", "work_form", "pay_min_hourly"]
+    field_order = ["region_code", "hours", "fits", "language", "sector", "work_form"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,9 +87,17 @@ class PreferencesForm(forms.ModelForm):
             self.fields["region_code"].initial = self.instance.region
 
     def clean_fits(self):
+        # A preset tapped wins over the words (form.clean); the words are read here.
         text, mask = clean_fits_text(self.cleaned_data.get("fits"))
         self.fits_mask = mask
         return text
+
+    def clean(self):
+        data = super().clean()
+        chosen = free_hours.preset(data.get("hours"))
+        if chosen is not None and "fits" not in self.errors:
+            data["fits"], self.fits_mask = fits_of(chosen.windows)
+        return data
 
     def save(self, commit=True):
         self.instance.region = self.cleaned_data["region_code"]

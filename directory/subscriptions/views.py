@@ -7,7 +7,6 @@ signature is a 404, whatever the subscription.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
@@ -17,14 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from directory.search.filters import PostingFilter
 from directory.subscriptions import digests
 from directory.subscriptions import services as subscription_services
 from directory.subscriptions.forms import (
     PreferencesForm,
     SubscribeForm,
-    clean_fits_text,
-    clean_region_code,
+    fits_of,
 )
+from employers.models import Posting
 from momjobs.lib.ratelimit import limit
 
 rate_limited = limit("subscribe", rate=settings.SUBSCRIBE_RATE, period=settings.SUBSCRIBE_PERIOD)
@@ -132,12 +132,11 @@ def from_search(request):
     """One tap under a search: subscribe the signed-in user's address to this search."""
     query = QueryDict(request.POST.get("query", "")[:1000])
     initial = _initial_from_search(query)
-    region_code = query.get("region", "")
-    try:
-        region = clean_region_code(region_code)
-        fits, mask = clean_fits_text(query.get("fits", ""))
-    except ValidationError:
-        region = None
+    # The search as the search page understood it: a place by name, her words, her hours.
+    search = PostingFilter(query, queryset=Posting.objects.none())
+    search.form.is_valid()
+    region = None if "region" in search.form.errors else search.form.cleaned_data.get("region")
+    fits, mask = fits_of(search.free_windows())
     if region is None:
         # Without a (valid) place we cannot subscribe: finish on the form, prefilled.
         messages.info(request, _("请选择要订阅的地区。"))
@@ -193,4 +192,5 @@ def _initial_from_search(query):
             initial[name] = ""
     initial["region_code"] = query.get("region", "")
     initial["fits"] = query.get("fits", "")
+    initial["hours"] = query.get("hours", "")
     return initial

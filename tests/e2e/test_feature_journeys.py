@@ -107,7 +107,7 @@ def test_1_seeker_signs_up_applies_and_searches(desktop, server):
     check_a11y(page)
     page.get_by_label("姓名", exact=True).fill("李娜")
     page.get_by_label("手机号码").fill("13800001234")
-    page.get_by_label("所在区县代码").fill("370213")
+    page.get_by_label("所在区县").fill("李沧区")  # a name: no code needed
     fill_window(page, WEEKDAYS, "08:30", "15:30")
     page.get_by_role("button", name="保存").click()
     page.goto("/accounts/profile/")
@@ -136,6 +136,7 @@ def test_1_seeker_signs_up_applies_and_searches(desktop, server):
     before = page.get_by_role("region", name=RESULTS).get_by_role("heading", level=2).inner_text()
     before_url = page.url
     page.evaluate("window.__sameDocument = true")
+    page.get_by_role("link", name="筛选").click()  # after a search the filters are folded
     page.get_by_label("双休").check()
     expect(page).to_have_url(re.compile(r"weekends=on"))
     expect(page.get_by_role("region", name=RESULTS)).not_to_have_attribute("aria-busy", "true")
@@ -235,7 +236,7 @@ def test_3_subscriber_subscribes_and_confirms(desktop, server):
     expect(page.get_by_role("heading", level=1, name="订阅新岗位邮件")).to_be_visible()
     check_a11y(page)
     page.get_by_label("电子邮箱").fill(email)
-    page.get_by_label("地区代码").fill("371300")
+    page.get_by_label("地区", exact=True).fill("临沂")  # a name: no code needed
     page.get_by_role("button", name="订阅").click()
     expect(page.get_by_role("heading", level=1, name="订阅新岗位邮件")).to_have_count(0)
     check_a11y(page)

@@ -1,0 +1,185 @@
+"""A mother finds work on her phone without knowing a code (issue: places by name, hours by
+tapping, her own words, results that fit a screen): at 390×844, as a new visitor, from the home
+page to a sent application, typing only a place name and a keyword and tapping an hours preset.
+Every tap is counted (`Taps`) and printed, in Chinese and in English (/en/).
+"""
+
+import re
+import secrets
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.support import check_a11y, expect_no_browser_errors
+from tests.e2e.test_feature_journeys import body_of, link_in, wait_for_mail
+
+SCREEN_HEIGHT = 844
+
+LABELS = {
+    "zh-hans": {
+        "prefix": "",
+        "where": "在哪里找",
+        "preset": "上学时段",
+        "what": "想做什么（可以不填）",
+        "find": "找岗位",
+        "results": re.compile(r"^共 \d+ 个岗位$"),
+        "apply": "申请这个岗位",
+        "sign_up": "注册",
+        "email": "电子邮箱",
+        "name": "姓名或称呼",
+        "password": "密码",
+        "password2": "再次输入密码",
+        "consent": re.compile("我已阅读并同意"),
+        "note": "给单位的话（可选）",
+        "send": "发送申请",
+        "mine": "我的申请",
+        "sent": "已投递",
+        "chip_place": "青岛市",
+        "chip_preset": "上学时段",
+    },
+    "en": {
+        "prefix": "/en",
+        "where": "Where",
+        "preset": "School hours",
+        "what": "What kind of work (optional)",
+        "find": "Find jobs",
+        "results": re.compile(r"^\d+ jobs? found$"),
+        "apply": "Apply for this job",
+        "sign_up": "Sign up",
+        "email": "Email address",
+        "name": "Name (or what we should call you)",
+        "password": "Password",
+        "password2": "Password again",
+        "consent": re.compile("I have read and agree"),
+        "note": "Message to the employer (optional)",
+        "send": "Send application",
+        "mine": "My applications",
+        "sent": "Submitted",
+        "chip_place": "青岛市",
+        "chip_preset": "School hours",
+    },
+}
+
+
+class Taps:
+    """Every tap she makes (a focus on a box before typing counts as one)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def tap(self, locator):
+        self.count += 1
+        locator.click()
+
+    def type_into(self, locator, text):
+        self.count += 1
+        locator.click()
+        locator.fill(text)
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_a_new_visitor_finds_work_and_applies_on_her_phone(phone, server, lang):
+    page, words, taps = phone, LABELS[lang], Taps()
+    page.goto(words["prefix"] + "/")
+    check_a11y(page)
+
+    # The home page asks place, hours and words in one short form on the first screen.
+    place = page.get_by_label(words["where"])
+    expect(place).to_be_in_viewport()
+    taps.type_into(place, "青岛")
+    taps.tap(page.get_by_text(words["preset"], exact=True).first)
+    taps.type_into(page.get_by_label(words["what"]), "保洁")
+    taps.tap(page.get_by_role("button", name=words["find"]))
+
+    # Results that fit a phone: chips say what she asked, three cards on the first screen.
+    expect(page).to_have_url(re.compile(r"/jobs/\?"))
+    bar = page.locator(".search-bar")
+    expect(bar).to_contain_text(words["chip_place"])
+    expect(bar).to_contain_text(words["chip_preset"])
+    heading = page.get_by_role("heading", level=2, name=words["results"])
+    expect(heading).to_be_visible()
+    cards = page.locator("#results article.posting-card")
+    assert cards.count() >= 3, "fewer than three results for 青岛 + 保洁 + school hours"
+    for index in range(3):
+        box = cards.nth(index).bounding_box()
+        assert box["y"] + box["height"] <= SCREEN_HEIGHT, f"card {index + 1} is below the screen"
+    check_a11y(page)
+
+    # The whole card is the link: tap its pay line, not the title.
+    first = cards.first
+    title = first.get_by_role("heading", level=3).inner_text()
+    taps.tap(first.locator(".pay"))
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+    apply = page.get_by_role("link", name=words["apply"])
+    expect(apply).to_be_in_viewport()  # the sticky bar: within reach without scrolling
+    posting_url = page.url
+    check_a11y(page)
+    taps.tap(apply)
+
+    # Not signed in: she makes an account (email for now), confirms it from the mail.
+    email = f"phone-{lang}-{secrets.token_hex(4)}@e2e.momjobs.test"
+    taps.tap(page.get_by_role("navigation").get_by_role("link", name=words["sign_up"]))
+    taps.type_into(page.get_by_label(words["email"]), email)
+    taps.type_into(page.get_by_label(words["name"]), "王芳")
+    taps.type_into(page.get_by_label(words["password"], exact=True), "phone-new-password-2026")
+    taps.type_into(page.get_by_label(words["password2"]), "phone-new-password-2026")
+    taps.tap(page.get_by_label(words["consent"]))
+    taps.tap(page.get_by_role("button", name=words["sign_up"]))
+    verify = link_in(body_of(wait_for_mail(server, email)[-1]), "/accounts/verify/")
+    taps.count += 1  # the link in her mail
+    page.goto(verify)
+    # Back to the job she chose: today by her browser's history (two taps on "back").
+    taps.count += 2
+    page.goto(posting_url)
+    taps.tap(page.get_by_role("link", name=words["apply"]))
+    taps.type_into(page.get_by_label(words["note"]), "工作日上午都可以接电话。")
+    taps.tap(page.get_by_role("button", name=words["send"]))
+    expect(page.get_by_role("heading", level=1, name=words["mine"])).to_be_visible()
+    expect(page.get_by_role("region", name=title)).to_contain_text(words["sent"])
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    expect_no_browser_errors(page)
+    print(f"[{lang}] home page to a sent application: {taps.count} taps")
+
+
+def test_places_by_name_and_a_shared_name_offers_a_choice(phone):
+    page = phone
+    page.goto("/jobs/?region=鼓楼区")
+    choices = page.get_by_role("group", name="请选择")
+    expect(choices.get_by_role("radio")).to_have_count(4)
+    choices.get_by_label(re.compile("福建省福州市")).check()
+    page.get_by_role("button", name="搜索").click()
+    expect(page.locator(".search-bar")).to_contain_text("鼓楼区")
+    check_a11y(page)
+    # Suggestions as she types come from the server's list of places.
+    page.goto("/")
+    page.get_by_label("在哪里找").fill("")
+    page.get_by_label("在哪里找").press_sequentially("崂")
+    expect(page.locator("#place-suggestions-0 option").first).to_have_attribute(
+        "value", re.compile("崂山区")
+    )
+    expect_no_browser_errors(page)
+
+
+def test_her_own_words_become_filters_she_can_remove(phone):
+    page = phone
+    page.goto("/jobs/?q=兼职")
+    bar = page.locator(".search-bar")
+    chip = bar.get_by_role("link", name=re.compile("兼职 → 非全日制"))
+    expect(chip).to_be_visible()
+    many = int(re.search(r"\d+", page.get_by_role("heading", level=2).inner_text()).group())
+    assert many >= 100, many
+    chip.click()
+    expect(page.locator(".search-bar")).not_to_contain_text("兼职")
+    # The filters are one tap away, and the skip link moves focus without reloading.
+    page.goto("/jobs/?q=保洁&region=青岛")
+    page.evaluate("window.__same = true")
+    page.get_by_role("link", name="筛选").click()
+    expect(page.get_by_label("关键词")).to_be_visible()
+    page.goto("/jobs/?q=保洁&region=青岛")
+    page.evaluate("window.__same = true")
+    page.keyboard.press("Tab")  # the first stop is the skip link
+    expect(page.get_by_role("link", name="跳到正文")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#main")).to_be_focused()
+    assert page.evaluate("window.__same === true") is True, "the skip link reloaded the page"
+    expect_no_browser_errors(page)
