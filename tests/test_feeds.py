@@ -234,7 +234,8 @@ def test_pages_link_their_feeds(client, world):
     home = client.get(reverse("home")).content.decode()
     assert len(alternates(home)) == 2
     assert f'href="{catalog_feed}"' in home and f'href="{linyi_feed}"' in home
-    assert "订阅 RSS/Atom" in home
+    # Feeds are for machines: the home page offers mothers the email instead (the <link>s stay).
+    assert "订阅 RSS/Atom" not in home and "有新岗位时发邮件告诉我" in home
 
     search = alternates(client.get(reverse("job_list")).content.decode())
     assert len(search) == 2

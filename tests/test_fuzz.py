@@ -262,11 +262,40 @@ def catalogue(personas):
 
 def _param_values(name, phase):
     special = {
-        "q": st.one_of(s.text, st.sampled_from(["帮厨", "客服 保洁", "早餐店帮厨", "&|!:*"])),
-        "region": st.one_of(
-            s.numbers_as_text, s.text, st.sampled_from(["370200", "370202", "37", "371300 "])
+        "q": st.one_of(
+            s.text,
+            st.sampled_from(
+                [
+                    "帮厨",
+                    "客服 保洁",
+                    "早餐店帮厨",
+                    "&|!:*",
+                    "兼职",
+                    "在家 客服",
+                    "崂山 兼职",
+                    "宝妈",
+                ]
+            ),
         ),
-        "fits": s.fits_like,
+        # Places by name too: shared names (a choice), unknown ones, very long ones.
+        "region": st.one_of(
+            s.numbers_as_text,
+            s.text,
+            st.sampled_from(
+                ["370200", "370202", "37", "371300 ", "青岛", "市南区", "鼓楼区", "朝阳区", "火星"]
+            ),
+            st.just("青" * 10000),
+        ),
+        "fits": st.one_of(
+            s.fits_like,
+            st.sampled_from(
+                ["周一到周五 9点到3点", "工作日上午", "周末全天", "25点到26点", "3点到5点"]
+            ),
+        ),
+        "hours": st.one_of(st.sampled_from(["school", "morning", "weekend", "any"]), s.short_text),
+        "days": st.one_of(st.sampled_from([str(d) for d in range(0, 9)]), s.short_text),
+        "start": st.one_of(st.sampled_from(["09:00", "15:00", "24:00", "9"]), s.short_text),
+        "end": st.one_of(st.sampled_from(["15:00", "09:00", "24:00", "25:00"]), s.short_text),
         "pay_min": s.numbers_as_text,
         "page": st.one_of(s.numbers_as_text, s.text),
         "page_size": s.numbers_as_text,
@@ -285,6 +314,7 @@ def test_the_fuzzed_search_parameters_are_the_filters():
     assert {
         "q", "region", "sector", "form", "pay_min", "fits", "contract", "insurance",
         "school_run", "weekends", "childcare_leave", "no_overtime", "phase", "sort",
+        "hours", "days", "start", "end",
     } <= set(SEARCH_NAMES)  # fmt: skip
 
 

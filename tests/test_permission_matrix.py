@@ -124,6 +124,11 @@ MATRIX = {
         Row("GET",              (200,    200,    200,    200,    200,    200,    200,    200,    SETUP), case="search"),
         Row("POST",             (200,    200,    200,    200,    200,    200,    200,    200,    SETUP)),
     ],
+    # Place names as she types: the same public list for everyone; GET only.
+    "regions:suggest": [
+        Row("GET",              (200,    200,    200,    200,    200,    200,    200,    200,    SETUP)),
+        Row("POST",             (405,    405,    405,    405,    405,    405,    405,    405,    SETUP)),
+    ],
     "posting_detail": [
         Row("GET",              (200,    200,    200,    200,    200,    200,    200,    200,    SETUP), case="live_posting"),
         Row("POST",             (200,    200,    200,    200,    200,    200,    200,    200,    SETUP), case="live_posting"),

@@ -93,7 +93,7 @@ def test_full_width_region_and_fits_are_normalised(client):
 
 def test_bad_fits_is_explained(client):
     response = client.post(reverse("subscribe:form"), subscribe_data(fits="weekdays"))
-    assert "无法识别空闲时间" in response.content.decode()
+    assert "看不懂“weekdays”" in response.content.decode()
 
 
 def test_search_link_prefills_the_form(client):

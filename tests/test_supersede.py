@@ -285,6 +285,8 @@ def test_a_carried_post_that_stopped_recruiting_before_publishing_is_left_out(wo
         .get(reverse("phase_detail", args=[second.pk]))
         .content.decode()
         .split('id="posts"')[1]
+        # (the posts come first; "what changed" after them names it as closed)
+        .split('id="changes-heading"')[0]
     )
 
 

@@ -302,6 +302,10 @@ class PostingFilter(django_filters.FilterSet):
         self.form.is_valid()
         data = self.form.cleaned_data
         if data.get("days") and data.get("start") and data.get("end"):
+            if data["end"] <= data["start"]:
+                if "end" not in self.form.errors:
+                    self.form.add_error("end", _("结束时间要晚于开始时间。"))
+                return None
             return [
                 {
                     "days": sorted(int(d) for d in data["days"]),

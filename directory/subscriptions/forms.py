@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Subscription
+from directory.search.filters import PICKER_TIMES, WEEKDAY_CHOICES
 from momjobs.lib import hours as free_hours
 from momjobs.lib import schedule as sched
 from momjobs.regions.forms import RegionField
@@ -51,6 +52,19 @@ class PreferencesForm(forms.ModelForm):
         widget=forms.RadioSelect,
         help_text=_("只推荐工作时间都在空闲时间内的岗位。"),
     )
+    # The search's day/time picker (directory/search/filters.py): one window.
+    days = forms.MultipleChoiceField(
+        label=_("或者自己选：哪几天"),
+        required=False,
+        choices=WEEKDAY_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    start = forms.ChoiceField(
+        label=_("从"), required=False, choices=[("", "—")] + [(v, v) for v in PICKER_TIMES[:-1]]
+    )
+    end = forms.ChoiceField(
+        label=_("到"), required=False, choices=[("", "—")] + [(v, v) for v in PICKER_TIMES[1:]]
+    )
     fits = forms.CharField(
         label=_("或者用自己的话说空闲时间"),
         required=False,
@@ -77,7 +91,7 @@ class PreferencesForm(forms.ModelForm):
             "weekends_off": _("只要双休的岗位"),
         }
 
-    field_order = ["region_code", "hours", "fits", "language", "sector", "work_form"]
+    field_order = ["region_code", "hours", "days", "start", "end", "fits", "language", "sector"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,6 +99,13 @@ class PreferencesForm(forms.ModelForm):
             self.fields[name].choices = [("", _("不限"))] + list(self.fields[name].choices)[1:]
         if self.instance.pk:
             self.fields["region_code"].initial = self.instance.region
+            if self.instance.fits:
+                # Shown as she would say it, never in the URL syntax.
+                windows = sched.parse_fits(self.instance.fits)
+                chosen = free_hours.preset_for_windows(windows)
+                if chosen is not None:
+                    self.initial["hours"] = chosen.key
+                self.initial["fits"] = free_hours.describe(windows)
 
     def clean_fits(self):
         # A preset tapped wins over the words (form.clean); the words are read here.
@@ -93,7 +114,16 @@ class PreferencesForm(forms.ModelForm):
         return text
 
     def clean(self):
+        # The first given wins, as on the search page: the picker, a preset, her words.
         data = super().clean()
+        days, start, end = data.get("days"), data.get("start"), data.get("end")
+        if days and start and end:
+            if end <= start:
+                self.add_error("end", _("结束时间要晚于开始时间。"))
+            else:
+                window = {"days": sorted(int(d) for d in days), "start": start, "end": end}
+                data["fits"], self.fits_mask = fits_of([window])
+                return data
         chosen = free_hours.preset(data.get("hours"))
         if chosen is not None and "fits" not in self.errors:
             data["fits"], self.fits_mask = fits_of(chosen.windows)

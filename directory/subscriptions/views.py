@@ -25,6 +25,7 @@ from directory.subscriptions.forms import (
     fits_of,
 )
 from employers.models import Posting
+from momjobs.lib import hours as free_hours
 from momjobs.lib.ratelimit import limit
 
 rate_limited = limit("subscribe", rate=settings.SUBSCRIBE_RATE, period=settings.SUBSCRIBE_PERIOD)
@@ -190,7 +191,13 @@ def _initial_from_search(query):
         valid = {value for value, _label in form.fields[name].choices}
         if initial[name] not in valid:
             initial[name] = ""
-    initial["region_code"] = query.get("region", "")
-    initial["fits"] = query.get("fits", "")
-    initial["hours"] = query.get("hours", "")
+    # Place and hours as the search understood them, shown as she would say them.
+    search = PostingFilter(query, queryset=Posting.objects.none())
+    search.form.is_valid()
+    region = None if "region" in search.form.errors else search.form.cleaned_data.get("region")
+    initial["region_code"] = region or query.get("region", "")
+    chosen = free_hours.preset(query.get("hours"))
+    windows = search.free_windows()
+    initial["hours"] = chosen.key if chosen is not None else ""
+    initial["fits"] = free_hours.describe(windows) if windows and chosen is None else ""
     return initial

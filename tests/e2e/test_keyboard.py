@@ -40,12 +40,15 @@ def test_keyboard_only_search_and_open_a_result(page):
     page.keyboard.press("Enter")
     expect(page.get_by_role("main")).to_be_focused()
 
-    # From the main content, the next stop is the search box.
-    search = page.get_by_role("searchbox", name="岗位关键词")
-    assert tab_until(page, search) == 1
+    # From the main content, the next stop is the place box; then the hours and the words.
+    place = page.get_by_role("textbox", name="在哪里找")
+    assert tab_until(page, place) == 1
+    page.keyboard.type("青岛")
+    words = page.get_by_role("searchbox", name="想做什么（可以不填）")
+    tab_until(page, words)
     page.keyboard.type("保洁")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/jobs/\?q=%E4%BF%9D%E6%B4%81"))
+    expect(page).to_have_url(re.compile(r"/jobs/\?region=.*q=%E4%BF%9D%E6%B4%81"))
 
     # Through the filters to the first result, then open it.
     first = page.get_by_role("main").get_by_role("heading", level=3).first.get_by_role("link")
