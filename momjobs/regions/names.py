@@ -47,6 +47,10 @@ _TIER = {
     RegionKind.PREFECTURE_OTHER: 1,
 }
 _NOT_WORD = re.compile(r"[\W_]+")
+_ENGLISH_KINDS = re.compile(
+    r"\b(province|city|district|county|prefecture|autonomous|region|new area|area|zone|"
+    r"shi|qu|sheng)\b"
+)
 # Digits, maybe a zone's Z: a code, or a code being typed (ASCII only: \d would take any script).
 _CODE_LIKE = re.compile(r"[0-9]+(Z[0-9]*)?", re.ASCII)
 # Control characters, lone surrogates, private use, unassigned: not typed by a person.
@@ -87,7 +91,10 @@ def clean(text):
         return ""
     if any(unicodedata.category(c) in _UNTYPABLE and not c.isspace() for c in text):
         return ""
-    words = _NOT_WORD.sub("", unicodedata.normalize("NFKC", text))
+    text = unicodedata.normalize("NFKC", text).lower()
+    # Typed in English or pinyin ("Shinan District, Qingdao"): the administrative words go.
+    text = _ENGLISH_KINDS.sub(" ", text)
+    words = _NOT_WORD.sub("", text)
     trimmed = True
     while trimmed:
         trimmed = False
