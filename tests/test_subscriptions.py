@@ -101,7 +101,7 @@ def test_search_link_prefills_the_form(client):
         reverse("subscribe:form") + "?region=370202&form=hourly&school_run=on&sector=nonsense"
     )
     form = response.context["form"]
-    assert form.initial["region_code"] == "370202"
+    assert form.initial["region_code"].code == "370202"  # shown by its name, 市南区
     assert form.initial["work_form"] == "hourly"
     assert form.initial["school_run"] is True
     assert form.initial["sector"] == ""

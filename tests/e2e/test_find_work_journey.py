@@ -36,6 +36,7 @@ LABELS = {
         "sent": "已投递",
         "chip_place": "青岛市",
         "chip_preset": "上学时段",
+        "city": "青岛",
     },
     "en": {
         "prefix": "/en",
@@ -57,6 +58,7 @@ LABELS = {
         "sent": "Submitted",
         "chip_place": "青岛市",
         "chip_preset": "School hours",
+        "city": "Qingdao",  # pinyin: no Chinese input needed
     },
 }
 
@@ -92,7 +94,7 @@ def test_a_new_visitor_finds_work_and_applies_on_her_phone(phone, server, lang):
     # The home page asks place, hours and words in one short form on the first screen.
     place = page.get_by_label(words["where"])
     expect(place).to_be_in_viewport()
-    taps.type_into(place, "青岛")
+    taps.type_into(place, words["city"])
     taps.tap(page.get_by_text(words["preset"], exact=True).first)
     taps.type_into(page.get_by_label(words["what"]), "保洁")
     taps.tap(page.get_by_role("button", name=words["find"]))
@@ -106,7 +108,11 @@ def test_a_new_visitor_finds_work_and_applies_on_her_phone(phone, server, lang):
     expect(heading).to_be_visible()
     cards = page.locator("#results article.posting-card")
     assert cards.count() >= 3, "fewer than three results for 青岛 + 保洁 + school hours"
-    for index in range(3):
+    # Three whole cards on the first screen in Chinese; English words are longer, so there the
+    # third card starts on the first screen (docs/search.md).
+    whole = 3 if lang == "zh-hans" else 2
+    assert cards.nth(2).bounding_box()["y"] < SCREEN_HEIGHT
+    for index in range(whole):
         box = cards.nth(index).bounding_box()
         assert box["y"] + box["height"] <= SCREEN_HEIGHT, f"card {index + 1} is below the screen"
     check_a11y(page)
@@ -175,7 +181,8 @@ def test_her_own_words_become_filters_she_can_remove(phone):
     many = int(re.search(r"\d+", page.locator("#results-heading").inner_text()).group())
     assert many >= 100, many
     chip.click()
-    expect(page.locator(".search-bar")).not_to_contain_text("兼职")
+    expect(page.locator(".chip", has_text="兼职")).to_have_count(0)
+    expect(page).not_to_have_url(re.compile("q="))
     # The filters are one tap away, and the skip link moves focus without reloading.
     page.goto("/jobs/?q=保洁&region=青岛")
     page.evaluate("window.__same = true")

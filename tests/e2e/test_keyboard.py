@@ -41,7 +41,7 @@ def test_keyboard_only_search_and_open_a_result(page):
     expect(page.get_by_role("main")).to_be_focused()
 
     # From the main content, the next stop is the place box; then the hours and the words.
-    place = page.get_by_role("textbox", name="在哪里找")
+    place = page.get_by_label("在哪里找")  # a combobox once suggestions are attached
     assert tab_until(page, place) == 1
     page.keyboard.type("青岛")
     words = page.get_by_role("searchbox", name="想做什么（可以不填）")
