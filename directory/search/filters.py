@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q
 from django.forms.utils import flatatt
 from django.http import QueryDict
@@ -57,6 +57,46 @@ class Select(forms.Select):
         return format_html(
             '<select name="{}"{}>{}\n</select>', name, flatatt(widget["attrs"]), options
         )
+
+
+class _ChoiceButtons:
+    """Radio buttons or checkboxes written out in Python, as Select above: Django renders two
+    sub-templates per option, and the search form has two dozen of them. Each option is a
+    <label> around its input and its text (the hours presets are styled as buttons)."""
+
+    option_class = "check"
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        return format_html_join(
+            "",
+            '<label class="{}" for="{}"><input type="{}" name="{}" value="{}"{}><span>{}</span></label>',
+            (
+                (
+                    self.option_class,
+                    option["attrs"].get("id", ""),
+                    option["type"],
+                    option["name"],
+                    option["value"],
+                    flatatt(option["attrs"]),
+                    option["label"],
+                )
+                for _group, choices, _index in widget["optgroups"]
+                for option in choices
+            ),
+        )
+
+
+class Checkboxes(_ChoiceButtons, forms.CheckboxSelectMultiple):
+    pass
+
+
+class PresetButtons(_ChoiceButtons, forms.RadioSelect):
+    option_class = "preset"
+
+
+# A time of day as the picker's <input type="time"> sends it (24:00 ends a day).
+TIME_OF_DAY = RegexValidator(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$", _("请填写时间，例如 09:00。"))
 
 
 class FitsField(forms.CharField):
@@ -138,10 +178,10 @@ class PostingFilter(django_filters.FilterSet):
         label=_("用工形式"),
         field_name="work_form",
         choices=WorkForm.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
     )
     place = django_filters.MultipleChoiceFilter(
-        label=_("工作方式"), choices=Place.choices, widget=forms.CheckboxSelectMultiple
+        label=_("工作方式"), choices=Place.choices, widget=Checkboxes
     )
     # Free hours, three ways (the first given wins): the day/time picker, a one-tap preset,
     # or words ("周一到周五 9点到3点"); `fits=1-5@09:00-15:00` stays the URL and API format.
@@ -149,26 +189,24 @@ class PostingFilter(django_filters.FilterSet):
         label=_("空闲时间"),
         choices=[(p.key, p.label) for p in hours.PRESETS],
         method="filter_nothing",
-        widget=forms.RadioSelect,
+        widget=PresetButtons,
         empty_label=None,
     )
     days = django_filters.MultipleChoiceFilter(
-        label=_("哪几天"),
-        choices=WEEKDAY_CHOICES,
-        method="filter_nothing",
-        widget=forms.CheckboxSelectMultiple,
+        label=_("哪几天"), choices=WEEKDAY_CHOICES, method="filter_nothing", widget=Checkboxes
     )
-    start = django_filters.ChoiceFilter(
-        widget=Select,
+    # The phone's own time picker (a select of 48 half hours weighed on every page).
+    start = django_filters.CharFilter(
         label=_("从"),
-        choices=[(v, v) for v in PICKER_TIMES[:-1]],
         method="filter_nothing",
+        validators=[TIME_OF_DAY],
+        widget=forms.TextInput(attrs={"type": "time", "step": 1800}),
     )
-    end = django_filters.ChoiceFilter(
-        widget=Select,
+    end = django_filters.CharFilter(
         label=_("到"),
-        choices=[(v, v) for v in PICKER_TIMES[1:]],
         method="filter_nothing",
+        validators=[TIME_OF_DAY],
+        widget=forms.TextInput(attrs={"type": "time", "step": 1800}),
     )
     fits = FitsFilter(
         label=_("用自己的话说空闲时间"),
