@@ -160,7 +160,10 @@ def test_places_by_name_and_a_shared_name_offers_a_choice(phone):
     expect(choices.get_by_role("radio")).to_have_count(4)
     choices.get_by_label(re.compile("福建省福州市")).check()
     page.get_by_role("button", name="搜索").click()
-    expect(page.locator(".search-bar")).to_contain_text("鼓楼区")
+    expect(page.locator(".search-bar")).to_contain_text("鼓楼区（福建省福州市）")
+    # The results refresh in place (faded while loading): judge them once they are in.
+    expect(page.locator("#results")).not_to_have_attribute("aria-busy", "true")
+    page.wait_for_load_state("networkidle")
     check_a11y(page)
     # Suggestions as she types come from the server's list of places.
     page.goto("/")
