@@ -605,3 +605,38 @@ def test_the_less_used_filters_fold_away_until_used(client, catalog):
     assert not folded({"sector": "domestic"})
     assert not folded({"pay_min": "abc"})  # the error must be seen
     assert not folded({"q": "保洁", "sort": "pay"})
+
+
+def test_a_posting_page_lists_similar_posts_of_its_city(client, db):
+    """Up to four live posts of the same sector in the same city, newest first; not itself,
+    not another city's, not another sector's."""
+    qingdao = make_employer(region_code="370202")
+    jinan = make_employer(region_code="370102", name="济南某公司")
+    own = make_posting(qingdao, title="本岗位", sector="domestic")
+    near = [make_posting(qingdao, title=f"同城家政{n}", sector="domestic") for n in range(5)]
+    other_city = make_posting(jinan, title="外地家政", sector="domestic")
+    other_sector = make_posting(qingdao, title="同城餐饮", sector="catering")
+    publish(
+        make_phase(make_bureau("370000"), status=PhaseStatus.IN_REVIEW),
+        [own, *near, other_city, other_sector],
+    )
+    response = client.get(reverse("posting_detail", args=[own.pk]))
+    similar = [p.title for p in response.context["similar"]]
+    assert len(similar) == 4 and set(similar) <= {p.title for p in near}
+    html = response.content.decode()
+    assert "附近的同类岗位" in html and "外地家政" not in html and "同城餐饮" not in html
+
+
+def test_a_place_by_name_and_a_shared_name_offers_the_places(client, catalog):
+    """Nobody is asked for a code: a name finds the place; a name several places share answers
+    with each of them (city and province) to choose, and keeps the rest of the search."""
+    by_name = client.get(reverse("job_list"), {"region": "青岛"})
+    by_code = client.get(reverse("job_list"), {"region": "370200"})
+    assert by_name.context["page"].paginator.count == by_code.context["page"].paginator.count > 0
+    html = client.get(reverse("job_list"), {"region": "鼓楼区", "sector": "domestic"}).content
+    html = html.decode()
+    assert "有几个地方叫“鼓楼区”，请选择一个：" in html
+    assert html.count('type="radio" name="region"') == 4 and "鼓楼区（福建省福州市）" in html
+    assert "家政保洁员" in html  # the other filters still apply
+    # A code in a shared link is shown by its name, never as a code.
+    assert 'value="青岛市"' in by_code.content.decode()

@@ -18,6 +18,7 @@ from employers.models import Posting
 from employers.quality import badges, meets_minimum_wage
 from momjobs.lib import hours, search_version
 from momjobs.lib.links import absolute_url
+from momjobs.regions import lookup
 from momjobs.regions.forms import display
 from momjobs.regions.models import MinimumWage
 
@@ -151,13 +152,15 @@ def similar_postings(posting):
     posting's page. The ids are kept under the search version (any change that could alter them
     bumps it), so a page seen before costs one query for the cards, not a scan."""
     parts = posting.region.path.strip("/").split("/")
-    city_path = "/" + "/".join(parts[:2]) + "/"
+    city = lookup.by_code(parts[1] if len(parts) > 1 else parts[0]) or posting.region
     key = f"similar:{search_version.current()}:{posting.pk}"
     ids = cache.get(key)
     if ids is None:
+        # The city's region ids, as the search does: the posts of one city are read, not a
+        # walk through every live post in the country (docs/performance.md).
         ids = list(
             Posting.objects.live()
-            .filter(sector=posting.sector, region__path__startswith=city_path)
+            .filter(sector=posting.sector, region_id__in=lookup.ids_within(city))
             .exclude(pk=posting.pk)
             .order_by("-published_at", "-id")
             .values_list("pk", flat=True)[:SIMILAR_COUNT]
