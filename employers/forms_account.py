@@ -67,10 +67,8 @@ class RegionField(forms.CharField):
 
     default_error_messages = {
         "not_county": _("%(code)s 是省或地市的代码，请填写区县级代码，例如青岛市市南区为370202。"),
-        "unknown": _(
-            "找不到这个区县。请填写6位区县代码（例如370202）或“城市+区县”名称（例如青岛市市南区）。"
-        ),
-        "ambiguous": _("有多个区县叫这个名字，请写上所在城市或填写代码：%(options)s"),
+        "unknown": _("找不到这个区县。请填写“城市+区县”的名称，例如 青岛市市南区。"),
+        "ambiguous": _("有多个区县叫这个名字，请写上所在城市，例如：%(options)s"),
     }
 
     def __init__(self, **kwargs):
@@ -121,7 +119,8 @@ class RegionField(forms.CharField):
             return candidates[0]
         if not candidates:
             raise ValidationError(self.error_messages["unknown"], code="unknown")
-        options = str(_("；")).join(f"{r.full_name} {r.code}" for r in candidates[:8])
+        # Named with their city and province, never by a code (nobody is asked for one).
+        options = str(_("；")).join(r.full_name for r in candidates[:8])
         raise ValidationError(
             self.error_messages["ambiguous"], code="ambiguous", params={"options": options}
         )

@@ -186,7 +186,7 @@ def _assert_refused(response, field, text=None):
         ({"email": "not an address"}, "email", None),
         ({"region": "999999"}, "region", "找不到这个区县"),
         ({"region": "371300"}, "region", "请填写区县级代码"),
-        ({"region": "市中区"}, "region", "370103"),
+        ({"region": "市中区"}, "region", "济南市市中区"),  # each named with its city
         ({"region": "火星市"}, "region", "找不到这个区县"),
         ({"kind": "empire"}, "kind", None),
         ({"name": ""}, "name", None),
