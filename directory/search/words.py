@@ -35,7 +35,6 @@ interpret() never raises: bad input gives the input back as words with no filter
 """
 
 import logging
-import threading
 import time
 from dataclasses import dataclass, field
 
@@ -54,6 +53,7 @@ from directory.models import (
 )
 from employers import schedule as sched
 from employers.text import _jieba
+from momjobs.lib.kept import Kept
 
 logger = logging.getLogger(__name__)
 
@@ -148,10 +148,6 @@ def _entry(row):
     return _Entry(word, filters, bool(_get(row, "drop", True)))
 
 
-_lock = threading.Lock()
-_table = None
-
-
 def _read():
     try:
         # A savepoint: a failed read (the table not migrated yet) must not break the request's
@@ -165,21 +161,16 @@ def _read():
     return _Table(rows)
 
 
+_kept = Kept(_read)
+
+
 def _current():
-    global _table
-    table = _table
-    if table is None or time.monotonic() - table.taken > MAX_AGE:
-        with _lock:
-            if _table is None or time.monotonic() - _table.taken > MAX_AGE:
-                _table = _read()
-            table = _table
-    return table
+    return _kept.get(MAX_AGE)
 
 
 def forget(*args, **kwargs):
     """Drop this process's copy of the table."""
-    global _table
-    _table = None
+    _kept.forget()
 
 
 def words_changed(*args, **kwargs):

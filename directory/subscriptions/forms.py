@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Subscription
 from directory.search.filters import PICKER_TIMES, WEEKDAY_CHOICES
+from directory.subscriptions.digests import PREFERENCE_FIELDS
 from momjobs.lib import hours as free_hours
 from momjobs.lib import schedule as sched
 from momjobs.regions.forms import RegionField
@@ -74,17 +75,8 @@ class PreferencesForm(forms.ModelForm):
 
     class Meta:
         model = Subscription
-        fields = [
-            "language",
-            "sector",
-            "work_form",
-            "pay_min_hourly",
-            "contract",
-            "insurance",
-            "school_run",
-            "weekends_off",
-            "fits",
-        ]
+        # What a subscription keeps (digests.PREFERENCE_FIELDS); the mask is derived from fits.
+        fields = [name for name in PREFERENCE_FIELDS if name != "fits_mask"]
         labels = {
             "language": _("邮件语言"),
             "school_run": _("只要可接送孩子的岗位"),

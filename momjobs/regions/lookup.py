@@ -11,14 +11,12 @@ within MAX_AGE.
 
 import bisect
 import itertools
-import threading
 import time
 from collections import defaultdict
 
-MAX_AGE = 300  # seconds
+from momjobs.lib.kept import Kept
 
-_lock = threading.Lock()
-_tree = None
+MAX_AGE = 300  # seconds
 
 
 class _Tree:
@@ -151,15 +149,11 @@ def short_name(name, kind=None):
     return ""
 
 
+_kept = Kept(_Tree)
+
+
 def _current():
-    global _tree
-    tree = _tree
-    if tree is None or time.monotonic() - tree.taken > MAX_AGE:
-        with _lock:
-            if _tree is None or time.monotonic() - _tree.taken > MAX_AGE:
-                _tree = _Tree()
-            tree = _tree
-    return tree
+    return _kept.get(MAX_AGE)
 
 
 def by_code(code):
@@ -214,8 +208,7 @@ def containing(text):
 
 def forget(*args, **kwargs):
     """Drop this process's copy."""
-    global _tree
-    _tree = None
+    _kept.forget()
 
 
 def region_changed(*args, **kwargs):
