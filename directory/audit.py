@@ -27,7 +27,7 @@ def record(*, actor, action, obj, region=None, bureau=None, detail=""):
         bureau = _bureau_for(actor, region)
     label = ""
     if actor is not None and getattr(actor, "is_authenticated", False):
-        label = f"{actor.get_full_name()} <{actor.email}>"
+        label = f"{actor.get_full_name()} <{actor.email or actor.contact_label}>"
     return AuditEntry.objects.create(
         bureau=bureau,
         actor=actor if label else None,

@@ -447,6 +447,7 @@ class AuditAction(models.TextChoices):
     POSTING_EDIT = "posting_edit", _("修改岗位")
     REPORT_HANDLE = "report_handle", _("处理举报")
     IMPORT = "import", _("导入表格")
+    RECOVERY_CODES = "recovery_codes", _("发放双重验证恢复码")
 
 
 class AuditEntryQuerySet(models.QuerySet):

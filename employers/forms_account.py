@@ -252,6 +252,7 @@ class RegistrationForm(PasswordPairMixin, forms.ModelForm):
         return User(
             email=self.cleaned_data.get("email", ""),
             display_name=self.cleaned_data.get("display_name", ""),
+            role=Role.EMPLOYER,
         )
 
     def _post_clean(self):
@@ -302,7 +303,11 @@ class InvitationSignUpForm(PasswordPairMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
     def _password_user(self):
-        return User(email=self.email, display_name=self.cleaned_data.get("display_name", ""))
+        return User(
+            email=self.email,
+            display_name=self.cleaned_data.get("display_name", ""),
+            role=Role.EMPLOYER,
+        )
 
     def _post_clean(self):
         super()._post_clean()

@@ -537,6 +537,9 @@ class Application(models.Model):
         default=ApplicationStatus.SUBMITTED,
     )
     note = models.TextField(_("附言"), blank=True)
+    # Her number as it was when she applied, kept only if she agreed on the apply step to give it
+    # to this employer (empty otherwise): the employer never sees it any other way.
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     employer_notes = models.TextField(_("单位内部备注"), blank=True)
     interview_at = models.DateTimeField(_("面试时间"), null=True, blank=True)
     interview_place = models.CharField(_("面试地点"), max_length=200, blank=True)
@@ -564,6 +567,11 @@ class Application(models.Model):
     @property
     def can_withdraw(self):
         return self.status not in (ApplicationStatus.HIRED, ApplicationStatus.WITHDRAWN)
+
+    @property
+    def can_apply_again(self):
+        """A withdrawn application may be sent again while the post is still recruiting."""
+        return self.status == ApplicationStatus.WITHDRAWN and self.posting.is_live
 
 
 class ApplicationEvent(models.Model):

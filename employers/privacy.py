@@ -16,6 +16,7 @@ def export_seeker(user):
                 "employer": application.posting.employer.name,
                 "status": application.status,
                 "note": application.note,
+                "phone_given_to_employer": application.contact_phone or None,
                 "submitted_at": application.created_at.isoformat(),
                 "interview_at": application.interview_at.isoformat()
                 if application.interview_at
@@ -37,6 +38,7 @@ def anonymise(queryset):
     return Application.objects.filter(pk__in=ids).update(
         seeker=None,
         note="",
+        contact_phone="",
         employer_notes="",
         interview_place="",
         interview_at=None,

@@ -5,7 +5,7 @@ postings only through these functions, so `employers` never imports `directory`.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from momjobs.lib import search_version
@@ -13,6 +13,7 @@ from momjobs.lib.links import absolute_url
 from momjobs.lib.records import record_language
 from momjobs.lib.tasks import queue_email
 from momjobs.users.models import Role, User
+from momjobs.users.notify import tell_seeker
 
 from .models import (
     Application,
@@ -236,11 +237,15 @@ def _tell_applicants(posting, template, reason):
         ]
     )
     for application in applications.select_related("seeker"):
-        queue_email(
-            to=application.seeker.email,
+        tell_seeker(
+            user=application.seeker,
             template=template,
-            context={"title": posting.title, "employer": posting.employer.name, "reason": reason},
-            language=application.seeker.language,
+            context={
+                "title": posting.title,
+                "employer": posting.employer.name,
+                "reason": reason,
+                "url": _url("seeker:applications"),
+            },
         )
 
 
@@ -382,21 +387,24 @@ def application_set_status(
     application.save()
     ApplicationEvent.objects.create(application=application, status=status, by=by, message=message)
     if application.seeker_id:
-        queue_email(
-            to=application.seeker.email,
+        seeker = application.seeker
+        with translation.override(seeker.language):
+            status_label = str(ApplicationStatus(status).label)
+        tell_seeker(
+            user=seeker,
             template="application_status",
             context={
                 "title": application.posting.title,
                 "employer": application.posting.employer.name,
                 "status": status,
-                "status_label": str(ApplicationStatus(status).label),
+                "status_label": status_label,
                 "interview_at": timezone.localtime(interview_at).strftime("%Y-%m-%d %H:%M")
                 if interview_at
                 else "",
                 "interview_place": interview_place,
                 "message": message,
+                "url": _url("seeker:applications"),
             },
-            language=application.seeker.language,
         )
     return application
 
@@ -406,19 +414,41 @@ def application_mark_viewed(*, application, by):
         application_set_status(application=application, status=ApplicationStatus.VIEWED, by=by)
 
 
+def _applicant_name(seeker):
+    return getattr(getattr(seeker, "seeker_profile", None), "name", "") or str(seeker)
+
+
 @transaction.atomic
-def application_submit(*, posting, seeker, note=""):
-    """A seeker applies; the employer's staff are emailed after the commit."""
+def application_submit(*, posting, seeker, note="", share_phone=False):
+    """A seeker applies (or applies again after withdrawing, while the post is open); the
+    employer's staff are emailed after the commit. Her number goes to the employer only when
+    she ticked `share_phone` on the apply step."""
     posting = Posting.objects.select_for_update().get(pk=posting.pk)
     if posting.status != PostingStatus.LIVE or (
         posting.valid_through and posting.valid_through < timezone.localdate()
     ):
         raise ValidationError(_("该岗位已结束招聘，不能再申请。"), code="closed")
-    if seeker.email_verified_at is None:
-        raise ValidationError(_("请先点击确认邮件中的链接，确认邮箱后再申请。"), code="unverified")
-    if Application.objects.filter(posting=posting, seeker=seeker).exists():
+    if not seeker.is_contact_verified:
+        raise ValidationError(
+            _("请先确认邮箱（点击确认邮件中的链接）或验证手机号码，然后再申请。"),
+            code="unverified",
+        )
+    profile = getattr(seeker, "seeker_profile", None)
+    contact_phone = (profile.phone if profile else "") if share_phone else ""
+    application = (
+        Application.objects.select_for_update().filter(posting=posting, seeker=seeker).first()
+    )
+    if application is not None and application.status != ApplicationStatus.WITHDRAWN:
         raise ValidationError(_("您已经申请过这个岗位。"), code="duplicate")
-    application = Application.objects.create(posting=posting, seeker=seeker, note=note)
+    if application is None:
+        application = Application.objects.create(
+            posting=posting, seeker=seeker, note=note, contact_phone=contact_phone
+        )
+    else:
+        application.status = ApplicationStatus.SUBMITTED
+        application.note, application.contact_phone = note, contact_phone
+        application.interview_at, application.interview_place = None, ""
+        application.save()
     ApplicationEvent.objects.create(
         application=application, status=ApplicationStatus.SUBMITTED, by=seeker
     )
@@ -427,8 +457,7 @@ def application_submit(*, posting, seeker, note=""):
         "application_received",
         {
             "title": posting.title,
-            "applicant": getattr(getattr(seeker, "seeker_profile", None), "name", "")
-            or seeker.email,
+            "applicant": _applicant_name(seeker),
             "url": _url("employers:application_detail", application.pk),
         },
     )
@@ -445,5 +474,15 @@ def application_withdraw(*, application, by):
     application.save(update_fields=["status", "updated_at"])
     ApplicationEvent.objects.create(
         application=application, status=ApplicationStatus.WITHDRAWN, by=by
+    )
+    posting = application.posting
+    _tell_staff(
+        posting.employer,
+        "application_withdrawn",
+        {
+            "title": posting.title,
+            "applicant": _applicant_name(by),
+            "url": _url("employers:application_detail", application.pk),
+        },
     )
     return application

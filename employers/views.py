@@ -180,8 +180,9 @@ def application_list(request, pk):
 EXPORT_COLUMNS = [
     (_("投递时间"), lambda a: timezone.localtime(a.created_at).strftime("%Y-%m-%d %H:%M")),
     (_("姓名"), lambda a: _profile(a).name),
-    (_("手机号码"), lambda a: _profile(a).phone),
-    (_("电子邮箱"), lambda a: a.seeker.email),
+    # Only what she agreed to give this employer when she applied.
+    (_("手机号码"), lambda a: a.contact_phone),
+    (_("电子邮箱"), lambda a: a.seeker.email or ""),
     (_("所在区县"), lambda a: _profile(a).district.full_name if _profile(a).district else ""),
     (_("技能"), lambda a: _profile(a).skills),
     (_("附言"), lambda a: a.note),

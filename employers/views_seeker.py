@@ -6,9 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from momjobs.lib import ratelimit
+from momjobs.users.models import Notify
 
 from . import services
 from .access import get_application_for_seeker
@@ -32,25 +32,32 @@ def apply(request, pk):
     )
     profile = getattr(request.user, "seeker_profile", None)
     existing = Application.objects.filter(posting=posting, seeker=request.user).first()
-    form = ApplyForm(request.POST or None)
+    if existing is not None and existing.can_apply_again:
+        existing = None  # withdrawn while the post is open: she may send it again
+    form = ApplyForm(request.POST or None, phone=profile.phone if profile else "")
     if request.method == "POST" and form.is_valid() and existing is None:
         try:
             services.application_submit(
-                posting=posting, seeker=request.user, note=form.cleaned_data["note"]
+                posting=posting,
+                seeker=request.user,
+                note=form.cleaned_data["note"],
+                share_phone=form.cleaned_data.get("share_phone", False),
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request, _("申请已发送。单位处理后，您会收到邮件，也可以在“我的申请”里查看。")
-            )
+            if request.user.notify_channel == Notify.SMS:
+                sent = _("申请已发送。单位处理后，我们会发短信告诉您，也可以在“我的申请”里查看。")
+            else:
+                sent = _("申请已发送。单位处理后，您会收到邮件，也可以在“我的申请”里查看。")
+            messages.success(request, sent)
             return redirect("seeker:applications")
     context = {
         "posting": posting,
         "profile": profile,
         "existing": existing,
         "form": form,
-        "verified": request.user.email_verified_at is not None,
+        "verified": request.user.is_contact_verified,
         "complete": bool(profile and profile.name and (profile.phone or request.user.email)),
     }
     return render(request, "seeker/apply.html", context)
@@ -73,13 +80,18 @@ def applications(request):
 
 
 @login_required
-@require_POST
 def withdraw(request, pk):
+    """A page that says what withdrawing does; its button (a POST) withdraws."""
     application = get_application_for_seeker(request.user, pk)
-    try:
-        services.application_withdraw(application=application, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("申请已撤回。"))
-    return redirect("seeker:applications")
+    if request.method == "POST":
+        try:
+            services.application_withdraw(application=application, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("申请已撤回，单位会收到通知。"))
+        return redirect("seeker:applications")
+    if not application.can_withdraw:
+        messages.error(request, _("该申请不能撤回。"))
+        return redirect("seeker:applications")
+    return render(request, "seeker/withdraw.html", {"application": application})

@@ -11,6 +11,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy
 
+from momjobs.lib import sms
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -125,6 +127,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "momjobs.users.twofactor.TwoFactorRequiredMiddleware",
+    "momjobs.users.twofactor.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -176,6 +179,8 @@ LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Staff (employers, bureaus, admins) act for an organisation: at least 12 characters.
+    {"NAME": "momjobs.users.passwords.StaffMinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -216,6 +221,18 @@ EMAIL_URL = env("EMAIL_URL", f"file://{BASE_DIR / '.data' / 'mail'}")
 MAILERS = {"default": mailer_from_url(EMAIL_URL)}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "妈妈岗服务平台 <noreply@momjobs.localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# SMS through momjobs/lib/sms.py, configured like EMAIL_URL: file:///dir (the local default, one
+# .txt per message), console://, memory:// or tencent://… (Tencent Cloud SMS; docs/sms.md).
+SMS_URL = env("SMS_URL", f"file://{BASE_DIR / '.data' / 'sms'}")
+# The provider's approved template id for each message of templates/sms/.
+SMS_TEMPLATES = {
+    "code": env("SMS_TEMPLATE_CODE"),
+    "application_status": env("SMS_TEMPLATE_APPLICATION_STATUS"),
+    "posting_closed": env("SMS_TEMPLATE_POSTING_CLOSED"),
+    "posting_taken_down": env("SMS_TEMPLATE_POSTING_TAKEN_DOWN"),
+}
+sms.check(SMS_URL, SMS_TEMPLATES)
 
 # Celery: Redis broker; tasks acknowledged late so a killed worker's task is redelivered.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
@@ -296,8 +313,16 @@ RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 LOGIN_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "10"))
 LOGIN_FAILURE_PERIOD = int(env("LOGIN_FAILURE_PERIOD", "900"))
 
+# SMS codes for seekers' sign-in (momjobs/users/codes.py): per number one a minute (fixed) and
+# this many a day; per client address this many an hour.
+SMS_CODES_PER_DAY = int(env("SMS_CODES_PER_DAY", "10"))
+SMS_CODES_PER_CLIENT_HOUR = int(env("SMS_CODES_PER_CLIENT_HOUR", "30"))
+
 # Two-factor sign-in (TOTP): available to all staff, required for these roles.
 TWO_FACTOR_REQUIRED_ROLES = ["bureau", "admin"]
+# Bureau and admin sessions end after this many seconds without a request.
+STAFF_IDLE_TIMEOUT = int(env("STAFF_IDLE_TIMEOUT", "1800"))
+STAFF_PASSWORD_MIN_LENGTH = 12
 TOTP_ISSUER = env("TOTP_ISSUER", "妈妈岗服务平台")
 
 # Privacy (PIPL): the version of the privacy notice a seeker consents to, and how long after a

@@ -25,6 +25,16 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def sms_outbox(settings):
+    # Like Django's mail.outbox: text messages are kept in memory, never written to .data/sms.
+    from momjobs.lib import sms
+
+    settings.SMS_URL = "memory://"
+    sms.outbox.clear()
+    return sms.outbox
+
+
+@pytest.fixture(autouse=True)
 def default_language(settings):
     # A request under /en/ leaves English active in the thread; start and end each test in Chinese.
     translation.activate(settings.LANGUAGE_CODE)

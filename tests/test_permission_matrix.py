@@ -193,8 +193,8 @@ MATRIX = {
     ],
     "users:two_factor_disable": [
         Row("GET",              (LOGIN,  405,    405,    405,    405,    405,    405,    405,    SETUP)),
-        # Refused with a message for the roles that must keep it; either way back to the dashboard.
-        Row("POST",             (LOGIN,  DASH,   DASH,   DASH,   DASH,   DASH,   DASH,   DASH,   SETUP)),
+        # The roles that must keep 2FA replace their authenticator: straight to the setup page.
+        Row("POST",             (LOGIN,  DASH,   DASH,   DASH,   DASH,   SETUP,  SETUP,  SETUP,  SETUP)),
     ],
     "users:password_reset": [
         Row("GET",              (200,    200,    200,    200,    200,    200,    200,    200,    SETUP)),
@@ -441,7 +441,8 @@ MATRIX = {
         Row("GET",              (LOGIN,  200,    200,    403,    403,    403,    403,    403,    SETUP)),
     ],
     "seeker:withdraw": [
-        Row("GET",              (LOGIN,  405,    405,    405,    405,    405,    405,    405,    SETUP), case="application"),
+        # The confirmation page (what withdrawing does), for her only.
+        Row("GET",              (LOGIN,  200,    404,    404,    404,    404,    404,    404,    SETUP), case="application"),
         # Seeker A's application. Other roles get 404 here, not the 403 of architecture.md:
         # get_application_for_seeker scopes by seeker but does not check the role.
         Row("POST",             (LOGIN,  APPLICATIONS, 404, 404,  404,    404,    404,    404,    SETUP), case="application"),

@@ -5,6 +5,7 @@ import pyotp
 import pytest
 from django.urls import reverse
 
+from momjobs.users import twofactor
 from momjobs.users.models import TOTPDevice
 from tests.factories import PASSWORD
 from tests.helpers import SECRET, give_device, sign_in
@@ -123,7 +124,9 @@ def test_setting_up_a_device_unlocks_the_account(client, personas):
     wrong = client.post(reverse("users:two_factor_setup"), {"code": "000000"})
     assert wrong.status_code == 200 and "验证码不正确" in wrong.content.decode()
     done = client.post(reverse("users:two_factor_setup"), {"code": pyotp.TOTP(secret).now()})
-    assert done.status_code == 302
+    # The recovery codes are shown once, on the answer to the code.
+    assert done.status_code == 200
+    assert done.content.decode().count("<code>") == twofactor.RECOVERY_CODE_COUNT
     assert TOTPDevice.objects.filter(user=user).exists()
     assert client.get("/admin/").status_code == 200
 
@@ -155,12 +158,16 @@ def test_an_old_code_is_refused(personas):
     assert not device.verify(old)
 
 
-def test_required_roles_cannot_disable_2fa(client, personas):
+def test_required_roles_replace_rather_than_disable_2fa(client, personas):
     user = personas.bureau_inside
     give_device(user)
     sign_in(client, user)
-    client.post(reverse("users:two_factor_disable"))
-    assert TOTPDevice.objects.filter(user=user).exists()
+    response = client.post(reverse("users:two_factor_disable"))
+    # The old authenticator stops working and she is held on the setup page until a new one
+    # is confirmed: a required role is never without 2FA.
+    assert response.url == reverse("users:two_factor_setup")
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert client.get(reverse("bureau:phase_list")).url == reverse("users:two_factor_setup")
 
 
 def test_optional_roles_can_disable_2fa(client, personas):

@@ -165,6 +165,9 @@ def main():
         mail = REPO / ".data" / "mail"
         mail.mkdir(parents=True, exist_ok=True)
         env.setdefault("EMAIL_URL", f"file://{mail}")
+        texts = REPO / ".data" / "sms"
+        texts.mkdir(parents=True, exist_ok=True)
+        env.setdefault("SMS_URL", f"file://{texts}")
         env.setdefault("DJANGO_SETTINGS_MODULE", "momjobs.settings")
         env.setdefault("DEBUG", "1")
         env.setdefault("SITE_URL", url.rstrip("/"))
@@ -198,6 +201,10 @@ def main():
                 say("  demo sign-ins: printed above by load_demo")
                 mailbox = mail if env["EMAIL_URL"].startswith("file://") else env["EMAIL_URL"]
                 say(f"  mail folder: {mailbox}")
+                if env["SMS_URL"].startswith("file://"):
+                    say(f"  SMS folder: {env['SMS_URL'].removeprefix('file://')}")
+                else:  # (only the scheme: a provider's URL holds its key)
+                    say(f"  SMS: {env['SMS_URL'].partition(':')[0]}:// (SMS_URL)")
                 say("  Ctrl-C stops everything")
                 say("")
             time.sleep(0.3)

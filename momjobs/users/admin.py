@@ -8,12 +8,24 @@ from .models import SeekerProfile, User
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "display_name", "role", "is_active", "last_login"]
+    list_display = ["email", "phone", "display_name", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active", "is_staff"]
-    search_fields = ["email", "display_name"]
+    search_fields = ["email", "phone", "display_name"]
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
-        (_("资料"), {"fields": ["display_name", "role", "language", "email_verified_at"]}),
+        (None, {"fields": ["email", "phone", "password"]}),
+        (
+            _("资料"),
+            {
+                "fields": [
+                    "display_name",
+                    "role",
+                    "language",
+                    "email_verified_at",
+                    "phone_verified_at",
+                    "notify_by",
+                ]
+            },
+        ),
         (
             _("权限"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},

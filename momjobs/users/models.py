@@ -17,7 +17,8 @@ class EmailUserManager(UserManager):
     use_in_migrations = True
 
     def _create_user_object(self, email, password, **extra_fields):
-        email = self.normalize_email(email).lower()
+        # No email ("" or None) is stored as NULL: many phone-only accounts, one per address.
+        email = self.normalize_email(email).lower() or None
         user = self.model(email=email, **extra_fields)
         user.password = ""
         user.set_password(password)
@@ -40,15 +41,28 @@ class EmailUserManager(UserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+class Notify(models.TextChoices):
+    SMS = "sms", _("短信")
+    EMAIL = "email", _("邮件")
+
+
 class User(AbstractUser):
-    """Signs in with an email address. The role decides which side of the portal a user sees;
+    """Staff sign in with an email address and a password; seekers with a mobile number and an
+    SMS code, or with an email address. The role decides which side of the portal a user sees;
     what she may touch is decided per object by the access helpers (memberships, jurisdiction).
     """
 
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField(_("电子邮箱"), unique=True)
+    # Optional for seekers who signed up with a mobile number (NULL: unique only when given).
+    email = models.EmailField(_("电子邮箱"), unique=True, null=True, blank=True)
+    # The number she confirmed with an SMS code, as 11 digits (momjobs.users.phones).
+    phone = models.CharField(_("手机号码"), max_length=11, unique=True, null=True, blank=True)
+    phone_verified_at = models.DateTimeField(_("手机验证时间"), null=True, blank=True)
+    notify_by = models.CharField(
+        _("申请进展通知方式"), max_length=5, choices=Notify.choices, default=Notify.EMAIL
+    )
     display_name = models.CharField(_("姓名"), max_length=60, blank=True)
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices, default=Role.SEEKER)
     language = models.CharField(
@@ -66,13 +80,35 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
 
     def __str__(self):
-        return self.display_name or self.email
+        return self.display_name or self.contact_label
+
+    @property
+    def contact_label(self):
+        """Her email, or her masked number when she has no email."""
+        from .phones import masked
+
+        return self.email or masked(self.phone)
 
     def get_full_name(self):
-        return self.display_name or self.email
+        return self.display_name or self.contact_label
 
     def get_short_name(self):
-        return self.display_name or self.email.split("@")[0]
+        return self.display_name or (self.email or "").split("@")[0] or self.contact_label
+
+    @property
+    def is_contact_verified(self):
+        """She proved she can be reached: a confirmed email or a number confirmed by SMS."""
+        return self.email_verified_at is not None or self.phone_verified_at is not None
+
+    @property
+    def notify_channel(self):
+        """Where her application updates go: her choice, if that channel exists, else the other."""
+        sms = self.phone and self.phone_verified_at
+        if self.notify_by == Notify.SMS and sms:
+            return Notify.SMS
+        if self.email:
+            return Notify.EMAIL
+        return Notify.SMS if sms else None
 
     @property
     def is_seeker(self):
@@ -165,3 +201,50 @@ class TOTPDevice(models.Model):
                     self.last_step = step
                     return True
         return False
+
+
+class PhoneCode(models.Model):
+    """A 6-digit code sent by SMS: valid a few minutes, single use, a few tries, stored hashed.
+
+    The purpose keeps a code for signing in from confirming a deletion, and the number it was
+    sent to is part of the check: a code for another number never matches.
+    """
+
+    class Purpose(models.TextChoices):
+        SIGN_IN = "sign_in", _("登录或注册")
+        ADD = "add", _("添加手机号")
+        DELETE = "delete", _("删除账户")
+
+    phone = models.CharField(max_length=11, db_index=True)
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        indexes = [models.Index(fields=["phone", "purpose", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class RecoveryCode(models.Model):
+    """One-time codes that stand in for the authenticator app when the phone is lost."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("恢复码")
+        verbose_name_plural = _("恢复码")
+
+    def __str__(self):
+        return str(self.user_id)

@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,16 +26,22 @@ from momjobs.lib.links import absolute_url
 from momjobs.lib.schedule_forms import window_formset
 from momjobs.lib.tasks import queue_email
 
+from . import codes
 from .files import generated_name
-from .forms import ProfileForm, SignUpForm
-from .models import Role, SeekerProfile, User
+from .forms import PhoneSignUpForm, ProfileForm, SignUpForm
+from .models import PhoneCode, Role, SeekerProfile, User
+from .phone_views import safe_next, start
+from .phones import masked
 from .services import seeker_delete, seeker_sign_up
 
 VERIFY_SALT = "momjobs.verify-email"
 
 
-def _send_verification(user):
-    token = signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT)
+def _send_verification(user, next_url=""):
+    data = {"u": user.pk, "e": user.email}
+    if next_url:
+        data["n"] = next_url  # back to the job she chose, once the address is confirmed
+    token = signing.dumps(data, salt=VERIFY_SALT)
     queue_email(
         to=user.email,
         template="verify_email",
@@ -45,10 +52,19 @@ def _send_verification(user):
 
 @ratelimit.limit("signup", rate=10, period=3600)
 def sign_up(request):
+    """With a mobile number (the default) or, for those without one, an email and a password."""
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
     if request.user.is_authenticated:
-        return redirect("users:dashboard")
-    form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+        return redirect(next_url or "users:dashboard")
+    by_phone = request.method == "POST" and request.POST.get("method") == "phone"
+    by_email = request.GET.get("with") == "email" or (request.method == "POST" and not by_phone)
+    form = SignUpForm(request.POST if by_email and request.method == "POST" else None)
+    phone_form = PhoneSignUpForm(request.POST if by_phone else None, prefix="m")
+    if by_phone and phone_form.is_valid():
+        response = start(request, phone_form, purpose=PhoneCode.Purpose.SIGN_IN, next_url=next_url)
+        if response is not None:
+            return response
+    if by_email and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = seeker_sign_up(
             email=data["email"],
@@ -56,15 +72,16 @@ def sign_up(request):
             name=data["name"],
             language=request.LANGUAGE_CODE,
         )
-        _send_verification(user)
+        _send_verification(user, next_url)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,
             _("注册成功。我们给 %(email)s 发了一封确认邮件，点击其中的链接后就可以申请岗位。")
             % {"email": user.email},
         )
-        return redirect("users:profile")
-    return render(request, "users/sign_up.html", {"form": form})
+        return redirect(next_url or "users:profile")
+    context = {"form": form, "phone_form": phone_form, "by_email": by_email, "next": next_url}
+    return render(request, "users/sign_up.html", context)
 
 
 def verify_email(request, token):
@@ -79,14 +96,18 @@ def verify_email(request, token):
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email_verified_at"])
     messages.success(request, _("邮箱已确认。"))
-    return redirect("users:profile" if request.user == user else "users:login")
+    next_url = safe_next(request, data.get("n", ""))
+    if request.user == user:
+        return redirect(next_url or "users:profile")
+    login_url = reverse("users:login")
+    return redirect(f"{login_url}?{urlencode({'next': next_url})}" if next_url else login_url)
 
 
 @login_required
 @require_POST
 @ratelimit.limit("verify-resend", rate=5, period=3600)
 def resend_verification(request):
-    if request.user.email_verified_at is None:
+    if request.user.email and request.user.email_verified_at is None:
         _send_verification(request.user)
         messages.success(request, _("确认邮件已重新发送。"))
     return redirect("users:profile")
@@ -113,7 +134,9 @@ def profile(request):
         "experience": profile.experience,
         "cares_for_child_under_12": profile.cares_for_child_under_12,
     }
-    form = ProfileForm(request.POST or None, request.FILES or None, initial=initial)
+    form = ProfileForm(
+        request.POST or None, request.FILES or None, initial=initial, user=request.user
+    )
     windows = window_formset(request.POST or None, schedule=profile.free_windows)
     if request.method == "POST" and form.is_valid() and windows.is_valid():
         free = [w for w in (f.window() for f in windows.forms) if w]
@@ -144,6 +167,14 @@ def _fits_of(profile):
 
 def _save_profile(profile, form, free):
     data = form.cleaned_data
+    user = profile.user
+    if data.get("notify_by"):
+        user.notify_by = data["notify_by"]
+    if data.get("email") and not user.email:
+        user.email, user.email_verified_at = data["email"], None
+    user.save(update_fields=["notify_by", "email", "email_verified_at"])
+    if "email" in form.fields and user.email:
+        _send_verification(user)
     profile.name = data["name"]
     profile.phone = data["phone"]
     profile.district = data["district"]
@@ -201,6 +232,11 @@ def my_data(request):
     data = {
         "account": {
             "email": user.email,
+            "phone": user.phone,
+            "phone_verified_at": user.phone_verified_at.isoformat()
+            if user.phone_verified_at
+            else None,
+            "application_updates_by": user.notify_by,
             "name": user.display_name,
             "role": user.role,
             "language": user.language,
@@ -244,15 +280,45 @@ def my_data(request):
 
 @login_required
 def delete_account(request):
+    """Confirmed with her password or, for an account made with a mobile number and no password,
+    with an SMS code sent to that number."""
     if request.user.role != Role.SEEKER:
         raise PermissionDenied
-    error = None
-    if request.method == "POST":
-        if request.user.check_password(request.POST.get("password", "")):
-            user = request.user
+    user = request.user
+    by_code = not user.has_usable_password() and bool(user.phone)
+    error, code_sent = None, False
+    if request.method == "POST" and by_code and "send" in request.POST:
+        try:
+            codes.issue(
+                phone=user.phone,
+                purpose=PhoneCode.Purpose.DELETE,
+                client=ratelimit.client_ip(request),
+                language=request.LANGUAGE_CODE,
+            )
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        code_sent = True
+    elif request.method == "POST":
+        if by_code:
+            try:
+                codes.confirm(
+                    phone=user.phone,
+                    purpose=PhoneCode.Purpose.DELETE,
+                    code=request.POST.get("code", ""),
+                )
+            except ValidationError as problem:
+                error, code_sent = " ".join(problem.messages), True
+        elif not user.check_password(request.POST.get("password", "")):
+            error = _("密码不正确。")
+        if error is None:
             logout(request)
             seeker_delete(user=user)
             messages.success(request, _("账户和个人信息已删除。"))
             return redirect("home")
-        error = _("密码不正确。")
-    return render(request, "users/delete_account.html", {"error": error})
+    context = {
+        "error": error,
+        "by_code": by_code,
+        "code_sent": code_sent,
+        "masked_phone": masked(user.phone),
+    }
+    return render(request, "users/delete_account.html", context)

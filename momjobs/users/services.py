@@ -1,10 +1,12 @@
 from importlib import import_module
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .models import Role, SeekerProfile, User
+from .models import Notify, Role, SeekerProfile, User
 
 
 @transaction.atomic
@@ -18,6 +20,46 @@ def seeker_sign_up(*, email, password, name, language):
         privacy_policy_version=settings.PRIVACY_POLICY_VERSION,
         privacy_consent_at=timezone.now(),
     )
+    return user
+
+
+@transaction.atomic
+def seeker_sign_up_by_phone(*, phone, name, language):
+    """Called only once the SMS code for `phone` was confirmed: nothing exists before that."""
+    user = User.objects.create_user(
+        email=None,
+        password=None,
+        role=Role.SEEKER,
+        display_name=name,
+        language=language,
+        phone=phone,
+        phone_verified_at=timezone.now(),
+        notify_by=Notify.SMS,
+    )
+    SeekerProfile.objects.create(
+        user=user,
+        name=name,
+        phone=phone,
+        privacy_policy_version=settings.PRIVACY_POLICY_VERSION,
+        privacy_consent_at=timezone.now(),
+    )
+    return user
+
+
+@transaction.atomic
+def phone_add(*, user, phone):
+    """Her confirmed number becomes her sign-in number (and her contact number if she had none)."""
+    if User.objects.filter(phone=phone).exclude(pk=user.pk).exists():
+        raise ValidationError(
+            _("这个号码已经属于另一个账户。请用这个号码登录那个账户，或换一个号码。"),
+            code="taken",
+        )
+    user.phone, user.phone_verified_at = phone, timezone.now()
+    user.save(update_fields=["phone", "phone_verified_at"])
+    profile = SeekerProfile.objects.filter(user=user).first()
+    if profile is not None and not profile.phone:
+        profile.phone = phone
+        profile.save(update_fields=["phone", "updated_at"])
     return user
 
 

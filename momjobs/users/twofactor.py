@@ -48,3 +48,78 @@ class TwoFactorRequiredMiddleware:
 
 def _exempt(path):
     return path.startswith(settings.STATIC_URL) or path == "/healthz"
+
+
+def idle_timeout_applies(user):
+    """Bureau staff and admins: their sessions end after STAFF_IDLE_TIMEOUT without a request."""
+    return user.is_authenticated and (
+        user.role in settings.TWO_FACTOR_REQUIRED_ROLES or user.is_superuser
+    )
+
+
+class StaffIdleTimeoutMiddleware:
+    """Every request of a bureau officer or admin restarts a 30-minute clock (the session's own
+    expiry, so it holds in every process and across restarts); a shared office computer left
+    signed in is signed out by itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and idle_timeout_applies(user):
+            request.session.set_expiry(settings.STAFF_IDLE_TIMEOUT)
+        return self.get_response(request)
+
+
+# -- recovery codes: for the day the phone with the authenticator app is lost --------------------
+
+RECOVERY_CODE_COUNT = 10
+
+
+def _recovery_digest(code):
+    import hashlib
+    import hmac
+
+    plain = "".join(ch for ch in str(code).lower() if ch.isalnum())
+    return hmac.new(settings.SECRET_KEY.encode(), plain.encode(), hashlib.sha256).hexdigest()
+
+
+def issue_recovery_codes(user):
+    """New codes replace all earlier ones; the plain codes are returned once and never stored."""
+    import secrets
+
+    from django.db import transaction
+
+    from .models import RecoveryCode
+
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
+    codes = [
+        "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(2))
+        for _ in range(RECOVERY_CODE_COUNT)
+    ]
+    with transaction.atomic():
+        RecoveryCode.objects.filter(user=user).delete()
+        RecoveryCode.objects.bulk_create(
+            RecoveryCode(user=user, code_hash=_recovery_digest(code)) for code in codes
+        )
+    return codes
+
+
+def use_recovery_code(user, code):
+    """True, and the code is spent, when it is one of her unused codes."""
+    from django.utils import timezone
+
+    from .models import RecoveryCode
+
+    return bool(
+        RecoveryCode.objects.filter(
+            user=user, code_hash=_recovery_digest(code), used_at__isnull=True
+        ).update(used_at=timezone.now())
+    )
+
+
+def recovery_codes_left(user):
+    from .models import RecoveryCode
+
+    return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()

@@ -3,7 +3,7 @@ from django.urls import path, reverse_lazy
 
 from momjobs.lib import ratelimit
 
-from . import seeker_views, views
+from . import phone_views, seeker_views, views
 from .forms import ResetForm
 
 app_name = "users"
@@ -14,6 +14,9 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("2fa/", views.two_factor_verify, name="two_factor_verify"),
     path("sign-up/", seeker_views.sign_up, name="sign_up"),
+    path("phone/code/", phone_views.code, name="phone_code"),
+    path("phone/welcome/", phone_views.finish, name="phone_finish"),
+    path("phone/add/", phone_views.add, name="phone_add"),
     # "resend" before <token>: otherwise it would be read as a token.
     path("verify/resend/", seeker_views.resend_verification, name="resend_verification"),
     path("verify/<str:token>/", seeker_views.verify_email, name="verify_email"),
@@ -23,6 +26,7 @@ urlpatterns = [
     path("delete/", seeker_views.delete_account, name="delete_account"),
     path("2fa/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("2fa/disable/", views.two_factor_disable, name="two_factor_disable"),
+    path("2fa/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path(
         "password-reset/",
         # Each address may ask for a few reset emails an hour: no mail-bombing through us.

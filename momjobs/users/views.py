@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from momjobs.lib import ratelimit
 
-from . import twofactor
-from .forms import CodeForm, SignInForm
-from .models import TOTPDevice
+from . import phone_views, twofactor
+from .forms import CodeForm, PhoneSignInForm, SignInForm
+from .models import PhoneCode, TOTPDevice
 
 FAILURES = "login-failure"
 
@@ -33,7 +33,14 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("phone_form", PhoneSignInForm(prefix="m"))
+        return context
+
     def post(self, request, *args, **kwargs):
+        if request.POST.get("method") == "phone":
+            return self.phone_post(request)
         period = settings.LOGIN_FAILURE_PERIOD
         if settings.RATE_LIMITS_ENABLED and any(
             ratelimit.count(f"{FAILURES}-{kind}", key, period) >= settings.LOGIN_FAILURE_LIMIT
@@ -42,6 +49,21 @@ class SignInView(auth_views.LoginView):
         ):
             return ratelimit.too_many(request, period)
         return super().post(request, *args, **kwargs)
+
+    def phone_post(self, request):
+        """The number form on the same page: a code is sent and she continues on the code step."""
+        phone_form = PhoneSignInForm(request.POST, prefix="m")
+        if phone_form.is_valid():
+            response = phone_views.start(
+                request,
+                phone_form,
+                purpose=PhoneCode.Purpose.SIGN_IN,
+                next_url=request.POST.get("next", ""),
+            )
+            if response is not None:
+                return response
+        context = self.get_context_data(form=self.get_form_class()(request), phone_form=phone_form)
+        return self.render_to_response(context)
 
     def form_invalid(self, form):
         for kind, key in _failure_keys(self.request):
@@ -75,9 +97,17 @@ def two_factor_verify(request):
         and ratelimit.count(f"{FAILURES}-2fa", user.email, period) >= settings.LOGIN_FAILURE_LIMIT
     ):
         return ratelimit.too_many(request, period)
-    form = CodeForm(request.POST or None, device=device)
+    form = CodeForm(request.POST or None, device=device, recovery_user=user)
     if request.method == "POST":
         if form.is_valid():
+            if form.used_recovery_code:
+                messages.warning(
+                    request,
+                    _(
+                        "您用恢复码登录了，还剩%(left)s个。如果手机丢了，请在“账户安全”里更换验证器。"
+                    )
+                    % {"left": twofactor.recovery_codes_left(user)},
+                )
             next_url = request.session.pop("2fa_next", None)
             request.session.pop(twofactor.SESSION_PENDING, None)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -108,7 +138,11 @@ def two_factor_setup(request):
         request.session.pop(twofactor.SESSION_NEW_SECRET, None)
         request.session[twofactor.SESSION_VERIFIED] = True
         messages.success(request, _("双重验证已开启。以后登录时需要输入验证器应用中的数字。"))
-        return redirect("users:dashboard")
+        return render(
+            request,
+            "users/recovery_codes.html",
+            {"codes": twofactor.issue_recovery_codes(user)},
+        )
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=settings.TOTP_ISSUER)
     qr_svg = segno.make(uri, error="m").svg_inline(scale=4, title=_("身份验证器二维码"))
     context = {
@@ -141,9 +175,26 @@ class _UnsavedDevice:
 
 @login_required
 @require_POST
+def recovery_codes(request):
+    """New recovery codes for herself (the old ones stop working), shown once."""
+    if not twofactor.has_device(request.user):
+        return redirect("users:two_factor_setup")
+    return render(
+        request,
+        "users/recovery_codes.html",
+        {"codes": twofactor.issue_recovery_codes(request.user)},
+    )
+
+
+@login_required
+@require_POST
 def two_factor_disable(request):
     if twofactor.required_for(request.user):
-        messages.error(request, _("您的角色必须使用双重验证，不能关闭。"))
+        # Her role must use 2FA: "disable" replaces the authenticator (a new phone), at once.
+        TOTPDevice.objects.filter(user=request.user).delete()
+        request.session.pop(twofactor.SESSION_VERIFIED, None)
+        messages.info(request, _("旧的验证器已停用。请用新手机扫描二维码，设置新的验证器。"))
+        return redirect("users:two_factor_setup")
     else:
         TOTPDevice.objects.filter(user=request.user).delete()
         request.session.pop(twofactor.SESSION_VERIFIED, None)
@@ -159,6 +210,7 @@ def dashboard(request):
         "employers": [m.employer for m in user.employer_memberships.select_related("employer")],
         "bureaus": [m.bureau for m in user.bureau_memberships.select_related("bureau")],
         "has_2fa": twofactor.has_device(user),
+        "recovery_codes_left": twofactor.recovery_codes_left(user),
         "can_use_2fa": not user.is_seeker,
     }
     return render(request, "users/dashboard.html", context)

@@ -268,6 +268,7 @@ def server(tmp_path_factory):
         "MEDIA_ROOT": str(tmp / "media"),
         "PRIVATE_ROOT": str(tmp / "private"),
         "EMAIL_URL": f"file://{tmp / 'mail'}",
+        "SMS_URL": f"file://{tmp / 'sms'}",
         "CELERY_TASK_ALWAYS_EAGER": "1",  # no worker runs here
         "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port} --workers 2 --threads 4 --timeout 60",
         "PYTHONUNBUFFERED": "1",
