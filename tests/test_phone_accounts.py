@@ -540,3 +540,47 @@ def test_her_number_is_in_her_data_and_gone_with_her_account(
     client.post(reverse("users:delete_account"), {"code": last_code(sms_outbox)})
     assert not User.objects.filter(phone=NUMBER).exists()
     assert not SeekerProfile.objects.filter(phone=NUMBER).exists()
+
+
+# -- "save my hours" and "subscribe to this search" keep where she was -------------------------
+
+
+SEARCH = "region=370200&hours=school"
+
+
+def test_save_my_hours_from_a_search_survives_signing_up(
+    client, sms_outbox, django_capture_on_commit_callbacks
+):
+    results = client.get(reverse("job_list") + "?" + SEARCH).content.decode()
+    save_url = reverse("save_hours") + "?query="
+    assert save_url in results
+    link = re.search(r'href="(' + re.escape(save_url) + r'[^"]+)"', results).group(1)
+    link = link.replace("&amp;", "&")
+    to_login = client.get(link)
+    assert to_login.status_code == 302 and "next=" in to_login.url
+    with django_capture_on_commit_callbacks(execute=True):
+        start(client, sign_up=True, next_url=link)
+    back_here = send_code(client, last_code(sms_outbox))
+    assert back_here.url == link
+    page = client.get(link).content.decode()
+    assert "周一至周五" in page
+    saved = client.post(reverse("save_hours"), {"query": SEARCH})
+    assert saved.url == reverse("job_list") + "?" + SEARCH
+    profile = SeekerProfile.objects.get(user__phone=NUMBER)
+    assert profile.free_windows and all(w["days"] == [1, 2, 3, 4, 5] for w in profile.free_windows)
+    # Her hours are now the "my hours" preset; the save link no longer shows for them.
+    again = client.get(reverse("job_list") + "?" + SEARCH).content.decode()
+    assert save_url not in again
+
+
+def test_save_hours_without_hours_in_the_search_goes_back(client):
+    client.force_login(make_seeker())
+    response = client.get(reverse("save_hours") + "?query=region%3D370200")
+    assert response.url == reverse("job_list") + "?region=370200"
+
+
+def test_subscribing_from_a_search_without_an_email_finishes_on_the_form(client):
+    client.force_login(phone_seeker())
+    response = client.post(reverse("subscribe:from_search"), {"query": SEARCH})
+    assert response.url.startswith(reverse("subscribe:form") + "?")
+    assert "region=370200" in response.url and "email=" not in response.url

@@ -11,6 +11,7 @@ SITEMAP_CACHE_SECONDS = 3600
 urlpatterns = [
     path("", views.home, name="home"),
     path("jobs/", views.job_list, name="job_list"),
+    path("jobs/save-hours/", views.save_hours, name="save_hours"),
     path("jobs/<int:pk>/", views.posting_detail, name="posting_detail"),
 ]
 

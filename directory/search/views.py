@@ -1,12 +1,15 @@
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from directory.models import Phase, PhaseEntry, PhaseStatus
@@ -21,6 +24,7 @@ from momjobs.lib.links import absolute_url
 from momjobs.regions import lookup
 from momjobs.regions.forms import display
 from momjobs.regions.models import MinimumWage
+from momjobs.users.services import profile_save_free_windows
 
 
 def _results_variant(request):
@@ -51,6 +55,8 @@ def job_list(request):
         "picker_open": bool(
             {"days", "start", "end", "fits"} & (set(request.GET) | set(search.form.errors))
         ),
+        # "Save these hours as mine": only when the search names hours and they are not hers.
+        "can_save_hours": _can_save_hours(request.user, search),
     }
     # With JavaScript the form asks only for the results fragment (a template partial).
     template = "directory/job_list.html"
@@ -59,6 +65,40 @@ def job_list(request):
     response = render(request, template, context)
     patch_vary_headers(response, ["X-Partial"])
     return response
+
+
+def _can_save_hours(user, search):
+    if user.is_authenticated and not user.is_seeker:
+        return False
+    try:
+        windows = sched.windows_from_data(search.free_windows() or [])
+    except ValidationError:
+        return False
+    return bool(windows) and sched.format_fits(windows) != _profile_fits(user)
+
+
+@login_required
+def save_hours(request):
+    """The hours of a search, saved as her free hours: a page that shows them and a button.
+    Signed out, she signs in or up first and comes back here (a GET, so `next` can hold it)."""
+    if not request.user.is_seeker:
+        raise PermissionDenied
+    query = QueryDict((request.POST.get("query") or request.GET.get("query") or "")[:1000])
+    search = PostingFilter(query, queryset=Posting.objects.none())
+    try:
+        windows = sched.windows_from_data(search.free_windows() or [])
+    except ValidationError:
+        windows = []
+    back = reverse("job_list") + ("?" + query.urlencode() if query else "")
+    if not windows:
+        messages.info(request, _("这次搜索没有选择时间，没有可以保存的空闲时间。"))
+        return redirect(back)
+    if request.method == "POST":
+        profile_save_free_windows(user=request.user, windows=windows)
+        messages.success(request, _("已保存为您的空闲时间。以后搜索时点“我的空闲时间”即可。"))
+        return redirect(back)
+    context = {"described": sched.describe(windows), "query": query.urlencode(), "back": back}
+    return render(request, "directory/save_hours.html", context)
 
 
 # The filters folded under "更多条件" on the search page.

@@ -138,11 +138,16 @@ def from_search(request):
     search.form.is_valid()
     region = None if "region" in search.form.errors else search.form.cleaned_data.get("region")
     fits, mask = fits_of(search.free_windows())
-    if region is None:
-        # Without a (valid) place we cannot subscribe: finish on the form, prefilled.
-        messages.info(request, _("请选择要订阅的地区。"))
+    if region is None or not request.user.email:
+        # Without a (valid) place, or an account without an email (signed up with a mobile
+        # number), finish on the form, prefilled with what we have.
+        if region is None:
+            messages.info(request, _("请选择要订阅的地区。"))
+        else:
+            messages.info(request, _("新岗位提醒通过邮件发送，请填写接收提醒的邮箱。"))
         prefill = query.copy()
-        prefill["email"] = request.user.email
+        if request.user.email:
+            prefill["email"] = request.user.email
         return redirect(reverse("subscribe:form") + "?" + prefill.urlencode())
     preferences = {
         **{k: v for k, v in initial.items() if k in digests.PREFERENCE_FIELDS},

@@ -46,6 +46,21 @@ def seeker_sign_up_by_phone(*, phone, name, language):
     return user
 
 
+def profile_save_free_windows(*, user, windows):
+    """Her free weekly hours (Window objects, momjobs.lib.schedule) saved on her profile."""
+    from momjobs.lib.schedule import format_minutes
+
+    profile, _created = SeekerProfile.objects.get_or_create(
+        user=user, defaults={"name": user.display_name or ""}
+    )
+    profile.free_windows = [
+        {"days": list(w.days), "start": format_minutes(w.start), "end": format_minutes(w.end)}
+        for w in windows
+    ]
+    profile.save(update_fields=["free_windows", "updated_at"])
+    return profile
+
+
 @transaction.atomic
 def phone_add(*, user, phone):
     """Her confirmed number becomes her sign-in number (and her contact number if she had none)."""

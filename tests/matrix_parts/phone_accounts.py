@@ -1,5 +1,5 @@
-"""Permission-matrix rows for seekers' mobile-number accounts (momjobs/users/phone_views.py) and
-staff recovery codes (momjobs/users/views.py).
+"""Permission-matrix rows for seekers' mobile-number accounts (momjobs/users/phone_views.py),
+saving a search's hours as hers, and staff recovery codes (momjobs/users/views.py).
 
 The code and welcome steps belong to whoever holds the session that asked for the code: without
 one they send her back to the sign-in page; with one they answer anybody (a signed-in staff
@@ -13,6 +13,7 @@ from momjobs.users.phone_views import CONFIRMED, FLOW
 from tests.matrix_base import LOGIN, PERSONAS, SETUP, Redirect, Row  # noqa: F401
 
 CODE = Redirect("users:phone_code")
+JOBS = Redirect("job_list")
 _numbers = itertools.count(13900000000)
 
 
@@ -70,6 +71,13 @@ MATRIX = {
         # Without an authenticator there is nothing to recover: the setup page. Bureau staff and
         # the admin have one: their new codes, shown once.
         Row("POST",             (LOGIN,  SETUP,  SETUP,  SETUP,  SETUP,  200,    200,    200,    SETUP)),
+    ],
+    # "Save these hours as mine" from a search (directory/search/views.py): seekers only.
+    "save_hours": [
+        # No hours in the search: nothing to save, back to the results.
+        Row("GET",              (LOGIN,  JOBS,   JOBS,   403,    403,    403,    403,    403,    SETUP)),
+        Row("POST",             (LOGIN,  JOBS,   JOBS,   403,    403,    403,    403,    403,    SETUP),
+            data={"query": "region=370200&hours=school"}),
     ],
 }
 # fmt: on
