@@ -52,7 +52,7 @@ def issue_recovery_codes(modeladmin, request, queryset):
             )
             issued.append((user, codes))
     return TemplateResponse(
-        request, "admin/users/recovery_codes_issued.html", {"issued": issued, "title": _("恢复码")}
+        request, "users/admin_recovery_codes.html", {"issued": issued, "title": _("恢复码")}
     )
 
 

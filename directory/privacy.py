@@ -29,7 +29,12 @@ def export_seeker(user):
             "confirmed_at": s.confirmed_at.isoformat() if s.confirmed_at else None,
             "unsubscribed_at": s.unsubscribed_at.isoformat() if s.unsubscribed_at else None,
         }
-        for s in Subscription.objects.filter(email__iexact=user.email).select_related("region")
+        # (An account made with a mobile number may have no address: then none is hers.)
+        for s in (
+            Subscription.objects.filter(email__iexact=user.email).select_related("region")
+            if user.email
+            else []
+        )
     ]
     return {"reports": reports, "subscriptions": subscriptions}
 

@@ -256,8 +256,12 @@ def application(live_posting, personas):
     profile.skills = '=HYPERLINK("http://evil")'
     profile.cares_for_child_under_12 = True
     profile.cv.save("cv.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    # She agreed on the apply step to give this employer her number.
     return Application.objects.create(
-        posting=live_posting, seeker=personas.seeker_a, note="+1 电话联系"
+        posting=live_posting,
+        seeker=personas.seeker_a,
+        note="+1 电话联系",
+        contact_phone=profile.phone,
     )
 
 

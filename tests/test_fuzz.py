@@ -638,6 +638,23 @@ _uscc = s.uscc_like
 _region_code = st.one_of(st.sampled_from(["370202", "青岛市市南区", "370200", "999999"]), s.text)
 
 
+# What people type into a mobile-number box: numbers in every dress, landlines, foreign numbers,
+# full-width digits, letters, and anything at all.
+phoneish = st.one_of(
+    s.text,
+    s.numbers_as_text,
+    st.builds(
+        lambda prefix, rest, sep: prefix + sep.join([rest[:3], rest[3:7], rest[7:]]),
+        st.sampled_from(["", "+86", "+86 ", "0086", "86", "+1 ", "00", "０"]),
+        st.text("0123456789１３８", min_size=0, max_size=14),
+        st.sampled_from(["", " ", "-", "－", "\t"]),
+    ),
+    st.sampled_from(
+        ["13812345678", "１３８１２３４５６７８", "0532-88886666", "1" * 200, "12012345678"]
+    ),
+)
+
+
 @dataclass
 class FormTarget:
     persona: str | None  # a Personas attribute; None: a visitor
@@ -664,6 +681,8 @@ FORMS = {
             "skills": s.text,
             "experience": s.text,
             "cares_for_child_under_12": _checkbox,
+            "notify_by": st.one_of(st.sampled_from(["sms", "email"]), s.short_text),
+            "email": emailish,
             "cv": _upload(["cv.pdf", "cv.docx", "简历.pdf", "../../x.pdf", "cv.exe", "cv"]),
             "win-INITIAL_FORMS": st.sampled_from(["0", "x"]),
             "win-0-days": st.lists(st.integers(0, 8).map(str), max_size=8),
@@ -675,7 +694,26 @@ FORMS = {
         "seeker_b",
         lambda w: reverse("seeker:apply", args=[w["fresh_posting"].pk]),
         {},
-        {"note": s.text},
+        {"note": s.text, "share_phone": _checkbox},
+    ),
+    "phone_sign_in": FormTarget(
+        None,
+        lambda w: reverse("users:login"),
+        {"method": st.just("phone"), "m-phone": phoneish},
+        {"next": s.text},
+    ),
+    "phone_sign_up": FormTarget(
+        None,
+        lambda w: reverse("users:sign_up"),
+        {"method": st.just("phone"), "m-phone": phoneish, "m-name": s.text},
+        {"m-consent": _checkbox, "next": s.text},
+    ),
+    "phone_add": FormTarget("seeker_a", lambda w: reverse("users:phone_add"), {"phone": phoneish}),
+    "save_hours": FormTarget(
+        "seeker_a",
+        lambda w: reverse("save_hours"),
+        {"query": st.one_of(s.text, st.just("hours=school"), st.just("fits=1-5@09:00-15:00"))},
+        refused_is_200=False,  # always back to the search, saved or not
     ),
     "employer_register": FormTarget(
         None,
@@ -892,3 +930,42 @@ def test_schedule_editor_row_count(client, personas):
     response = client.post(reverse("employers:posting_create"), data)
     assert response.status_code == 200
     assert len(re.findall(r'name="win-\d+-start"', response.content.decode())) <= 15
+
+
+@ci
+@given(
+    code=st.one_of(s.text, s.numbers_as_text, st.text("0123456789０１ -", max_size=30)),
+    step=st.sampled_from(["code", "finish"]),
+    name=s.text,
+)
+def test_sms_code_and_welcome_steps(client, code, step, name):
+    """Any code and any name: a clear answer and no account unless the code is the one sent."""
+    from momjobs.users.models import PhoneCode
+    from momjobs.users.phone_views import CONFIRMED, FLOW
+
+    cache.clear()
+    client.logout()
+    with rolled_back():
+        session = client.session
+        if step == "code":
+            session[FLOW] = {
+                "phone": "13812345678",
+                "purpose": PhoneCode.Purpose.SIGN_IN,
+                "next": "",
+                "name": "王丽",
+                "consent": True,
+            }
+        else:
+            import time
+
+            session[CONFIRMED] = {"phone": "13812345678", "at": time.time(), "next": ""}
+        session.save()
+        before = row_counts()
+        if step == "code":
+            response = client.post(reverse("users:phone_code"), {"code": code})
+            assert response.status_code == 200  # no code was ever sent: nothing matches
+            assert not User.objects.filter(phone="13812345678").exists()
+        else:
+            response = client.post(reverse("users:phone_finish"), {"name": name})
+            assert response.status_code == 200  # no consent ticked: refused
+            assert row_counts() == before

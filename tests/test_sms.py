@@ -158,7 +158,8 @@ def test_unknown_or_incomplete_urls_are_refused():
         sms.parse_url("tencent://id:key@example.com/?app_id=1&sign=x&scheme=http")
     with pytest.raises(ValueError, match="SMS_TEMPLATE_CODE, SMS_TEMPLATE_APPLICATION_STATUS, SMS_TEMPLATE_POSTING_CLOSED"):
         sms.check("tencent://id:key@/?app_id=1&sign=x", {"code": "", "application_status": ""})
-    sms.check("tencent://id:key@/?app_id=1&sign=x", {"code": "1", "application_status": "2"})
+    every = {name: str(n) for n, name in enumerate(sms.PARAMS, 1)}
+    sms.check("tencent://id:key@/?app_id=1&sign=x", every)
     scheme, options = sms.parse_url(
         f"tencent://id:{quote('k/+=', safe='')}@/?app_id=1400000000&sign={quote('妈妈岗')}"
     )

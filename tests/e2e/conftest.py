@@ -110,6 +110,11 @@ good = live.filter(contract="labour", insurance="full").first()
 poor = live.exclude(contract="labour").filter(insurance__in=["none", "not_stated"]).first()
 poor = poor or live.exclude(pk=good.pk).first()
 ids = {"phase": phase.pk, "good": good.pk, "poor": poor.pk}
+# Who answers for each employer (its first member): the journeys act as the employer of a post.
+ids["staff"] = {
+    m.employer.name: m.user.email
+    for m in EmployerMembership.objects.select_related("employer", "user").order_by("-id")
+}
 print("E2E_IDS " + json.dumps(ids))
 """
 
@@ -188,6 +193,8 @@ class Server:
     mail: Path
     redis_url: str
     process: subprocess.Popen = None
+    # SMS_URL's folder: one .txt file per text message (momjobs/lib/sms.py).
+    sms: Path = None
     # Primary keys the tests open: phase (Qingdao Phase I), good and poor (two of its postings).
     ids: dict = field(default_factory=dict)
     # Last TOTP step used per account: the server refuses a step twice (replay protection).
@@ -201,6 +208,16 @@ class Server:
             return ""
         kept = [line for line in text.splitlines() if '"GET /static/' not in line]
         return "\n".join(kept[-lines:])
+
+    def sms_to(self, number):
+        """Texts the server sent to `number` (11 digits), oldest first."""
+        if self.sms is None or not self.sms.exists():
+            return []
+        files = sorted(
+            self.sms.glob("*.txt"), key=lambda path: (path.stat().st_mtime_ns, path.name)
+        )
+        texts = [path.read_text(encoding="utf-8") for path in files]
+        return [text for text in texts if f"+86{number}" in text.split("\n", 1)[0]]
 
     def mail_to(self, address):
         """Messages the server sent to `address` (the file backend: one file per connection,
@@ -273,7 +290,14 @@ def server(tmp_path_factory):
         "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port} --workers 2 --threads 4 --timeout 60",
         "PYTHONUNBUFFERED": "1",
     }
-    srv = Server(url=url, env=env, log=tmp / "gunicorn.log", mail=tmp / "mail", redis_url=redis_url)
+    srv = Server(
+        url=url,
+        env=env,
+        log=tmp / "gunicorn.log",
+        mail=tmp / "mail",
+        redis_url=redis_url,
+        sms=tmp / "sms",
+    )
 
     drop_stale_databases(database_url)
     with admin_connection(database_url) as conn:

@@ -1,17 +1,20 @@
 """A mother finds work on her phone without knowing a code (issue: places by name, hours by
 tapping, her own words, results that fit a screen): at 390×844, as a new visitor, from the home
 page to a sent application, typing only a place name and a keyword and tapping an hours preset.
-Every tap is counted (`Taps`) and printed, in Chinese and in English (/en/).
+She signs up with her mobile number on the way and is brought back to the apply step of the job
+she chose; the employer invites her to an interview and the text message with the time and place
+reaches her number (the server's SMS folder). Every tap is counted (`Taps`) and printed, in
+Chinese and in English (/en/).
 """
 
 import re
 import secrets
+import time
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.support import check_a11y, expect_no_browser_errors
-from tests.e2e.test_feature_journeys import body_of, link_in, wait_for_mail
+from tests.e2e.support import check_a11y, expect_no_browser_errors, sign_in
 
 SCREEN_HEIGHT = 844
 
@@ -25,10 +28,13 @@ LABELS = {
         "results": re.compile(r"^共 \d+ 个岗位$"),
         "apply": "申请这个岗位",
         "sign_up": "注册",
-        "email": "电子邮箱",
+        "sign_up_link": "注册求职账户",
+        "phone": "手机号码",
+        "get_code": "获取验证码",
+        "code": "短信验证码",
+        "continue": "继续",
+        "share": re.compile("把我的手机号码"),
         "name": "姓名或称呼",
-        "password": "密码",
-        "password2": "再次输入密码",
         "consent": re.compile("我已阅读并同意"),
         "note": "给单位的话（可选）",
         "send": "发送申请",
@@ -47,10 +53,13 @@ LABELS = {
         "results": re.compile(r"^\d+ jobs? found$"),
         "apply": "Apply for this job",
         "sign_up": "Sign up",
-        "email": "Email address",
+        "sign_up_link": "Create a job seeker account",
+        "phone": "Mobile phone number",
+        "get_code": "Text me a code",
+        "code": "Code from the text message",
+        "continue": "Continue",
+        "share": re.compile("Give this employer my mobile number"),
         "name": "Name (or what we should call you)",
-        "password": "Password",
-        "password2": "Password again",
         "consent": re.compile("I have read and agree"),
         "note": "Message to the employer (optional)",
         "send": "Send application",
@@ -61,6 +70,16 @@ LABELS = {
         "city": "Qingdao",  # pinyin: no Chinese input needed
     },
 }
+
+
+def wait_for_sms(server, number, count=1, timeout=60):
+    deadline = time.monotonic() + timeout
+    while True:
+        texts = server.sms_to(number)
+        if len(texts) >= count:
+            return texts
+        assert time.monotonic() < deadline, f"no SMS for {number} within {timeout} s"
+        time.sleep(0.3)
 
 
 class Taps:
@@ -86,7 +105,7 @@ class Taps:
 
 
 @pytest.mark.parametrize("lang", ["zh-hans", "en"])
-def test_a_new_visitor_finds_work_and_applies_on_her_phone(phone, server, lang):
+def test_a_new_visitor_finds_work_and_applies_on_her_phone(phone, desktop, server, lang):
     page, words, taps = phone, LABELS[lang], Taps()
     page.goto(words["prefix"] + "/")
     check_a11y(page)
@@ -125,31 +144,53 @@ def test_a_new_visitor_finds_work_and_applies_on_her_phone(phone, server, lang):
     apply = page.get_by_role("link", name=words["apply"])
     expect(apply).to_be_in_viewport()  # the sticky bar: within reach without scrolling
     posting_url = page.url
+    employer_name = page.locator("p.employer").first.inner_text().split(" · ")[0].strip()
+    posting_id = re.search(r"/jobs/(\d+)/", posting_url).group(1)
     check_a11y(page)
     taps.tap(apply)
 
-    # Not signed in: she makes an account (email for now), confirms it from the mail.
-    email = f"phone-{lang}-{secrets.token_hex(4)}@e2e.momjobs.test"
-    taps.tap(page.get_by_role("navigation").get_by_role("link", name=words["sign_up"]))
-    taps.type_into(page.get_by_label(words["email"]), email)
+    # Not signed in: the sign-in page, which links to sign-up; both keep the job she chose.
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+    check_a11y(page)
+    taps.tap(page.get_by_role("link", name=words["sign_up_link"]))
+    number = "139" + "".join(secrets.choice("0123456789") for _ in range(8))
+    spaced = f"{number[:3]} {number[3:7]} {number[7:]}"  # as she reads it off her phone
+    taps.type_into(page.get_by_label(words["phone"]), spaced)
     taps.type_into(page.get_by_label(words["name"]), "王芳")
-    taps.type_into(page.get_by_label(words["password"], exact=True), "phone-new-password-2026")
-    taps.type_into(page.get_by_label(words["password2"]), "phone-new-password-2026")
     taps.tap(page.get_by_label(words["consent"]))
-    taps.tap(page.get_by_role("button", name=words["sign_up"]))
-    verify = link_in(body_of(wait_for_mail(server, email)[-1]), "/accounts/verify/")
-    taps.count += 1  # the link in her mail
-    page.goto(verify)
-    # Back to the job she chose: today by her browser's history (two taps on "back").
-    taps.count += 2
-    page.goto(posting_url)
-    taps.tap(page.get_by_role("link", name=words["apply"]))
+    check_a11y(page)
+    taps.tap(page.get_by_role("button", name=words["get_code"]))
+    # The code arrives by SMS (the demo's SMS folder); nothing exists before she types it.
+    code = re.search(r"\b\d{6}\b", wait_for_sms(server, number)[-1].split("\n\n", 1)[1]).group(0)
+    check_a11y(page)
+    taps.type_into(page.get_by_label(words["code"]), code)
+    taps.tap(page.get_by_role("button", name=words["continue"]))
+    # Straight back to the apply step of that job.
+    expect(page).to_have_url(
+        re.compile(re.escape(posting_url.split("/jobs/")[1].rstrip("/")) + r"/apply/")
+    )
     taps.type_into(page.get_by_label(words["note"]), "工作日上午都可以接电话。")
+    taps.tap(page.get_by_label(words["share"]))
     taps.tap(page.get_by_role("button", name=words["send"]))
     expect(page.get_by_role("heading", level=1, name=words["mine"])).to_be_visible()
     expect(page.get_by_role("region", name=title)).to_contain_text(words["sent"])
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     expect_no_browser_errors(page)
+
+    # The employer invites her to an interview; the text with the time and place reaches her.
+    employer = desktop
+    employer.goto("/")
+    sign_in(employer, server, server.ids["staff"][employer_name])
+    employer.goto(f"/employer/postings/{posting_id}/applications/")
+    employer.get_by_role("link", name="王芳").first.click()
+    expect(employer.get_by_text(number)).to_be_visible()  # she agreed to give it
+    employer.get_by_label("新的状态").select_option("interview")
+    employer.get_by_label("面试时间").fill("2027-01-12T09:30")
+    employer.get_by_label("面试地点").fill("市南区香港中路10号3楼")
+    employer.get_by_role("button", name="更新并通知求职者").click()
+    texts = wait_for_sms(server, number, count=2)
+    assert "09:30" in texts[-1] and "香港中路10号3楼" in texts[-1], texts[-1]
+    assert "/applications/" in texts[-1]
     print(f"[{lang}] home page to a sent application: {taps.count} taps")
 
 
