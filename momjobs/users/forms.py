@@ -8,7 +8,8 @@ from momjobs.regions.forms import RegionField
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("电子邮箱"),
-        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+        # No autofocus: the number form above it comes first on the page (and gets it).
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     error_messages = {
         "invalid_login": _("邮箱或密码不正确。请注意密码区分大小写。"),
@@ -226,6 +227,10 @@ class PhoneSignInForm(forms.Form):
     """Sign in, or sign up, with a number: the same form and the same answer either way."""
 
     phone = PhoneField(help_text=_("我们会发送6位数字的验证码。没有账户的号码，验证后即可注册。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].widget.attrs["autofocus"] = True
 
 
 class PhoneSignUpForm(forms.Form):
