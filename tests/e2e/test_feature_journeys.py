@@ -92,6 +92,9 @@ def test_1_seeker_signs_up_applies_and_searches(desktop, server):
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="注册").click()
     expect(page).to_have_url(re.compile(r"/accounts/sign-up/$"))
     check_a11y(page)
+    # The mobile number comes first; she has none to hand and signs up with her email.
+    page.get_by_role("link", name="没有手机号？用邮箱注册").click()
+    check_a11y(page)
     page.get_by_label("电子邮箱").fill(email)
     page.get_by_label("姓名或称呼").fill("李娜")
     page.get_by_label("密码", exact=True).fill("a-long-new-password-2026")
@@ -106,7 +109,7 @@ def test_1_seeker_signs_up_applies_and_searches(desktop, server):
     expect(page.get_by_role("heading", level=1, name="我的资料")).to_be_visible()
     check_a11y(page)
     page.get_by_label("姓名", exact=True).fill("李娜")
-    page.get_by_label("手机号码").fill("13800001234")
+    page.get_by_label("联系电话").fill("13800001234")
     page.get_by_label("所在区县").fill("李沧区")  # a name: no code needed
     fill_window(page, WEEKDAYS, "08:30", "15:30")
     page.get_by_role("button", name="保存").click()
