@@ -42,6 +42,11 @@ LABELS = {
         "sent": "已投递",
         "chip_place": "青岛市",
         "chip_preset": "上学时段",
+        "interview": "邀请面试",
+        "withdraw": "撤回申请",
+        "withdraw_q": "确定撤回这个申请吗？",
+        "withdraw_yes": "确定撤回",
+        "again": "重新申请",
         "city": "青岛",
     },
     "en": {
@@ -67,6 +72,11 @@ LABELS = {
         "sent": "Submitted",
         "chip_place": "青岛市",
         "chip_preset": "School hours",
+        "interview": "Interview",
+        "withdraw": "Withdraw",
+        "withdraw_q": "Withdraw this application?",
+        "withdraw_yes": "Yes, withdraw",
+        "again": "Apply again",
         "city": "Qingdao",  # pinyin: no Chinese input needed
     },
 }
@@ -169,6 +179,7 @@ def test_a_new_visitor_finds_work_and_applies_on_her_phone(phone, desktop, serve
     expect(page).to_have_url(
         re.compile(re.escape(posting_url.split("/jobs/")[1].rstrip("/")) + r"/apply/")
     )
+    check_a11y(page)
     taps.type_into(page.get_by_label(words["note"]), "工作日上午都可以接电话。")
     taps.tap(page.get_by_label(words["share"]))
     taps.tap(page.get_by_role("button", name=words["send"]))
@@ -191,6 +202,18 @@ def test_a_new_visitor_finds_work_and_applies_on_her_phone(phone, desktop, serve
     texts = wait_for_sms(server, number, count=2)
     assert "09:30" in texts[-1] and "香港中路10号3楼" in texts[-1], texts[-1]
     assert "/applications/" in texts[-1]
+
+    # She withdraws: a page says what happens first; then she may apply again.
+    page.reload()
+    expect(page.get_by_role("region", name=title)).to_contain_text(words["interview"])
+    page.get_by_role("region", name=title).get_by_role("link", name=words["withdraw"]).click()
+    expect(page.get_by_role("heading", level=1, name=words["withdraw_q"])).to_be_visible()
+    check_a11y(page)
+    page.get_by_role("button", name=words["withdraw_yes"]).click()
+    expect(
+        page.get_by_role("region", name=title).get_by_role("link", name=words["again"])
+    ).to_be_visible()
+    check_a11y(page)
     print(f"[{lang}] home page to a sent application: {taps.count} taps")
 
 
