@@ -8,7 +8,10 @@ class ApplyForm(forms.Form):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("例如：什么时候方便接电话、能否尽快上岗。"),
+        help_text=_(
+            "例如：什么时候方便接电话、能否尽快上岗。请不要写孩子的姓名、年龄、出生日期等信息，"
+            "单位无权要求这些。"
+        ),
     )
     # Unticked by default: her number reaches an employer only by her own act (DESIGN: privacy).
     share_phone = forms.BooleanField(

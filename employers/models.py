@@ -537,9 +537,20 @@ class Application(models.Model):
         default=ApplicationStatus.SUBMITTED,
     )
     note = models.TextField(_("附言"), blank=True)
-    # Her number as it was when she applied, kept only if she agreed on the apply step to give it
-    # to this employer (empty otherwise): the employer never sees it any other way.
+    # What she sent, as she sent it (a snapshot): the employer reads these, never her live
+    # profile, so later edits do not reach an employer; withdrawing or anonymising clears them.
+    applicant_name = models.CharField(_("姓名"), max_length=60, blank=True)
+    applicant_district = models.CharField(_("所在区县"), max_length=100, blank=True)
+    applicant_skills = models.TextField(_("技能"), blank=True)
+    applicant_experience = models.TextField(_("工作经历"), blank=True)
+    contact_email = models.EmailField(_("电子邮箱"), blank=True)
+    # Her number, kept only if she agreed on the apply step to give it to this employer.
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # A copy of her CV at the time (private storage); deleted on withdrawal and anonymisation.
+    cv = models.FileField(_("简历"), storage=private_storage, upload_to="applications/", blank=True)
+    # Sending the application is her consent to give these to this employer: when, which notice.
+    consent_at = models.DateTimeField(_("同意时间"), null=True, blank=True)
+    privacy_policy_version = models.CharField(max_length=20, blank=True)
     employer_notes = models.TextField(_("单位内部备注"), blank=True)
     interview_at = models.DateTimeField(_("面试时间"), null=True, blank=True)
     interview_place = models.CharField(_("面试地点"), max_length=200, blank=True)
@@ -567,6 +578,16 @@ class Application(models.Model):
     @property
     def can_withdraw(self):
         return self.status not in (ApplicationStatus.HIRED, ApplicationStatus.WITHDRAWN)
+
+    @property
+    def is_withdrawn(self):
+        return self.status == ApplicationStatus.WITHDRAWN
+
+    @property
+    def employer_sees_applicant(self):
+        """What she sent is the employer's to read only while the application stands: not once
+        she withdrew it, not once it is anonymous."""
+        return self.seeker_id is not None and not self.is_withdrawn
 
     @property
     def can_apply_again(self):

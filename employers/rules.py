@@ -3,7 +3,11 @@
 1. Restrictions by sex, marriage or childbearing (限女性, 男性优先, 已婚已育, 宝妈优先 …):
    Women's Rights Law art. 43 and the 2019 notice of nine departments on regulating recruitment
    (人社部发〔2019〕17号).
-2. Deposits and fees demanded from the worker (押金, 保证金, 培训费, 服装费 …): Labour Contract Law
+2. Requests for her children's data (names, ages, birth dates, birth certificates, photos,
+   schools) or for her marital status: Women's Rights Law art. 43 (no questions about marriage and
+   childbearing in recruitment) and PIPL art. 28 (a minor's data is sensitive personal data).
+   A mother applying here must never be asked for them; "不需要提供孩子的信息" is fine.
+3. Deposits and fees demanded from the worker (押金, 保证金, 培训费, 服装费 …): Labour Contract Law
    art. 9. Deposit and "training fee" scams target mothers looking for home-based work.
 
 Words that merely contain such characters are not refused (女装, 妇女儿童用品, 母婴店, 培训提供), and
@@ -22,6 +26,10 @@ DISCRIMINATION_LAW = _(
     "禁止在招聘中限定性别、婚育状况"
 )
 DEPOSIT_LAW = _("《劳动合同法》第九条禁止用人单位以任何名义向劳动者收取财物")
+CHILDREN_LAW = _(
+    "《妇女权益保障法》第四十三条禁止招聘时询问婚育情况；《个人信息保护法》第二十八条规定"
+    "未成年人的个人信息属于敏感个人信息"
+)
 
 # Each pattern is matched on normalised text (NFKC, no spaces or separators).
 DISCRIMINATION_PATTERNS = [
@@ -32,6 +40,16 @@ DISCRIMINATION_PATTERNS = [
     r"宝妈优先|妈妈优先|已婚优先|未婚优先|已育优先",
     r"已婚已育|已婚未育|未婚未育|已婚|未婚|已育|未育|婚育|无生育计划|近期无生育|不孕",
     r"(孕妇|怀孕|孕期|哺乳期)(者)?(勿扰|不要|除外|不招|免谈)",
+]
+_ASK = r"(提供|写明|填写|注明|说明|告知|上传|出示|提交|附上|写上|报上)?"
+_CHILD = r"(孩子|子女|小孩|儿女|儿子|女儿|宝宝|宝贝|小朋友)"
+CHILDREN_PATTERNS = [
+    _ASK
+    + _CHILD
+    + r"(的)?(真实)?(姓名|名字|年龄|岁数|几岁|出生日期|出生年月|生日|出生证明?|出生医学证明|"
+    r"户口本?|身份证|照片|就读学校|学校|班级|年级|证件)",
+    _ASK + r"(出生医学证明|出生证明|准生证|独生子女证)",
+    _ASK + r"(婚姻(状况|状态|情况|证明)|结婚证|离婚证|婚否|是否结婚|是否已婚|是否离异|离异)",
 ]
 DEPOSIT_PATTERNS = [
     r"押金|保证金|风险金|抵押金",
@@ -44,6 +62,12 @@ NEGATION_BEFORE = re.compile(
 NEGATION_AFTER = re.compile(
     r"^(全免|全部免除|免除|免收|全额报销|由公司承担|公司承担|由单位承担|单位承担|为零|0元)"
 )
+# Saying that children's data or marital status is NOT asked for, or does not matter, is fine:
+# 无需提供孩子出生证明, 不看婚姻状况, 孩子年龄不限.
+CHILDREN_NEGATION_BEFORE = re.compile(
+    r"(不需要?|无需|无须|不用|不必|不要求|不会要求|不问|不询问|不看|不查)"
+)
+CHILDREN_NEGATION_AFTER = re.compile(r"^(不限|无要求|不作要求|不做要求|均可|都可以)")
 # Words that contain a pattern's characters but restrict nobody.
 SAFE_WORDS = [
     "女装",
@@ -64,12 +88,17 @@ _SEPARATORS = re.compile(r"[\s\u3000·•\-_*~～/\\|.,，。、:：;；'\"“�
 
 @dataclass(frozen=True)
 class Violation:
-    rule: str  # "discrimination" or "deposit"
+    rule: str  # "discrimination", "children" or "deposit"
     term: str
     law: str
 
     @property
     def message(self):
+        if self.rule == "children":
+            return _("“%(term)s”是在索要孩子的信息或婚姻状况，请删除。%(law)s。") % {
+                "term": self.term,
+                "law": self.law,
+            }
         if self.rule == "discrimination":
             return _("“%(term)s”属于限定性别、婚育状况的表述，请删除。%(law)s。") % {
                 "term": self.term,
@@ -96,8 +125,10 @@ def _masked(text):
 def find_violations(text):
     plain = _masked(normalise(text))
     found = []
+    taken = []  # spans already reported for a rule: "提供子女出生证明" is one request, not two
     for rule, patterns, law in (
         ("discrimination", DISCRIMINATION_PATTERNS, DISCRIMINATION_LAW),
+        ("children", CHILDREN_PATTERNS, CHILDREN_LAW),
         ("deposit", DEPOSIT_PATTERNS, DEPOSIT_LAW),
     ):
         for pattern in patterns:
@@ -108,6 +139,17 @@ def find_violations(text):
                     NEGATION_BEFORE.search(before) or NEGATION_AFTER.match(after)
                 ):
                     continue
+                if rule == "children":
+                    wide = plain[max(0, match.start() - 8) : match.start()]
+                    if CHILDREN_NEGATION_BEFORE.search(wide) or CHILDREN_NEGATION_AFTER.match(
+                        after
+                    ):
+                        continue
+                    if any(
+                        r == rule and a < match.end() and match.start() < b for r, a, b in taken
+                    ):
+                        continue
+                    taken.append((rule, match.start(), match.end()))
                 violation = Violation(rule, match.group(0), law)
                 if violation not in found:
                     found.append(violation)

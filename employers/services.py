@@ -2,7 +2,9 @@
 postings only through these functions, so `employers` never imports `directory`.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -31,6 +33,7 @@ from .models import (
     PostingStatus,
     RevisionStatus,
 )
+from .privacy import clear_applicant
 
 # The facts of a posting that a published phase freezes and that a change to a live posting
 # sends back to review.
@@ -414,6 +417,32 @@ def application_mark_viewed(*, application, by):
         application_set_status(application=application, status=ApplicationStatus.VIEWED, by=by)
 
 
+def _snapshot(application, seeker, *, share_phone):
+    """What she sends: her profile as it is now, her number only if she agreed, a copy of her
+    CV, and her consent (time, notice version). The employer reads only this."""
+    profile = getattr(seeker, "seeker_profile", None)
+    application.applicant_name = (profile.name if profile else "") or seeker.display_name
+    application.applicant_district = (
+        profile.district.full_name if profile and profile.district else ""
+    )
+    application.applicant_skills = profile.skills if profile else ""
+    application.applicant_experience = profile.experience if profile else ""
+    application.contact_email = seeker.email or ""
+    application.contact_phone = (profile.phone if profile else "") if share_phone else ""
+    application.consent_at = timezone.now()
+    application.privacy_policy_version = settings.PRIVACY_POLICY_VERSION
+    if application.cv:
+        old = application.cv
+        transaction.on_commit(lambda: old.storage.delete(old.name))
+        application.cv = ""
+    if profile and profile.cv:
+        try:
+            with profile.cv.open("rb") as handle:
+                application.cv.save(profile.cv.name.rsplit("/", 1)[-1], File(handle), save=False)
+        except FileNotFoundError:
+            pass  # her file is gone from storage: the application goes without it
+
+
 def _applicant_name(seeker):
     return getattr(getattr(seeker, "seeker_profile", None), "name", "") or str(seeker)
 
@@ -433,22 +462,18 @@ def application_submit(*, posting, seeker, note="", share_phone=False):
             _("请先确认邮箱（点击确认邮件中的链接）或验证手机号码，然后再申请。"),
             code="unverified",
         )
-    profile = getattr(seeker, "seeker_profile", None)
-    contact_phone = (profile.phone if profile else "") if share_phone else ""
     application = (
         Application.objects.select_for_update().filter(posting=posting, seeker=seeker).first()
     )
     if application is not None and application.status != ApplicationStatus.WITHDRAWN:
         raise ValidationError(_("您已经申请过这个岗位。"), code="duplicate")
     if application is None:
-        application = Application.objects.create(
-            posting=posting, seeker=seeker, note=note, contact_phone=contact_phone
-        )
-    else:
-        application.status = ApplicationStatus.SUBMITTED
-        application.note, application.contact_phone = note, contact_phone
-        application.interview_at, application.interview_place = None, ""
-        application.save()
+        application = Application(posting=posting, seeker=seeker)
+    application.status = ApplicationStatus.SUBMITTED
+    application.note = note
+    application.interview_at, application.interview_place = None, ""
+    _snapshot(application, seeker, share_phone=share_phone)
+    application.save()
     ApplicationEvent.objects.create(
         application=application, status=ApplicationStatus.SUBMITTED, by=seeker
     )
@@ -472,6 +497,8 @@ def application_withdraw(*, application, by):
         raise ValidationError(_("该申请不能撤回。"), code="final")
     application.status = ApplicationStatus.WITHDRAWN
     application.save(update_fields=["status", "updated_at"])
+    # The employer's access ends: what she sent (contacts, CV, note) is cleared.
+    clear_applicant(Application.objects.filter(pk=application.pk))
     ApplicationEvent.objects.create(
         application=application, status=ApplicationStatus.WITHDRAWN, by=by
     )

@@ -161,11 +161,7 @@ def posting_close(request, pk):
 
 
 def _applications(posting):
-    return (
-        Application.objects.filter(posting=posting, seeker__isnull=False)
-        .select_related("seeker__seeker_profile__district")
-        .order_by("-created_at")
-    )
+    return Application.objects.filter(posting=posting, seeker__isnull=False).order_by("-created_at")
 
 
 @login_required
@@ -177,27 +173,19 @@ def application_list(request, pk):
     return render(request, "employers/application_list.html", context)
 
 
+# What she sent when she applied (Application's snapshot fields), never her live profile; her
+# number only if she agreed to give it. Withdrawn applications are not exported.
 EXPORT_COLUMNS = [
     (_("投递时间"), lambda a: timezone.localtime(a.created_at).strftime("%Y-%m-%d %H:%M")),
-    (_("姓名"), lambda a: _profile(a).name),
-    # Only what she agreed to give this employer when she applied.
+    (_("姓名"), lambda a: a.applicant_name),
     (_("手机号码"), lambda a: a.contact_phone),
-    (_("电子邮箱"), lambda a: a.seeker.email or ""),
-    (_("所在区县"), lambda a: _profile(a).district.full_name if _profile(a).district else ""),
-    (_("技能"), lambda a: _profile(a).skills),
+    (_("电子邮箱"), lambda a: a.contact_email),
+    (_("所在区县"), lambda a: a.applicant_district),
+    (_("技能"), lambda a: a.applicant_skills),
     (_("附言"), lambda a: a.note),
     (_("状态"), lambda a: a.get_status_display()),
     (_("内部备注"), lambda a: a.employer_notes),
 ]
-
-
-class _NoProfile:
-    name = phone = skills = experience = ""
-    district = None
-
-
-def _profile(application):
-    return getattr(application.seeker, "seeker_profile", None) or _NoProfile()
 
 
 @login_required
@@ -206,7 +194,8 @@ def application_export(request, pk, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     header = [str(label) for label, _get in EXPORT_COLUMNS]
-    rows = [[safe_cell(get(a)) for _label, get in EXPORT_COLUMNS] for a in _applications(posting)]
+    standing = _applications(posting).exclude(status=ApplicationStatus.WITHDRAWN)
+    rows = [[safe_cell(get(a)) for _label, get in EXPORT_COLUMNS] for a in standing]
     filename = f"applications-{posting.pk}.{fmt}"
     if fmt == "csv":
         buffer = io.StringIO()
@@ -241,6 +230,9 @@ def application_detail(request, pk):
     application = get_application_for_employer_user(request.user, pk)
     if application.seeker_id is None:
         raise Http404  # anonymised: only a count for the bureau's statistics
+    if not application.employer_sees_applicant:
+        # Withdrawn: the employer learns that, and nothing about her.
+        return render(request, "employers/application_withdrawn.html", {"application": application})
     if request.method == "GET":
         services.application_mark_viewed(application=application, by=request.user)
     status_form = StatusForm(request.POST if "status" in request.POST else None)
@@ -272,7 +264,6 @@ def application_detail(request, pk):
             return redirect("employers:application_detail", application.pk)
     context = {
         "application": application,
-        "profile": _profile(application),
         "events": application.events.all(),
         "status_form": status_form,
         "notes_form": notes_form,
@@ -283,13 +274,13 @@ def application_detail(request, pk):
 @login_required
 def application_cv(request, pk):
     application = get_application_for_employer_user(request.user, pk)
-    profile = _profile(application)
-    if not getattr(profile, "cv", None):
+    if not application.employer_sees_applicant or not application.cv:
         raise Http404
     try:
-        handle = profile.cv.open("rb")
+        handle = application.cv.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    response = FileResponse(handle, as_attachment=True, filename=profile.cv.name.rsplit("/", 1)[-1])
+    filename = application.cv.name.rsplit("/", 1)[-1]
+    response = FileResponse(handle, as_attachment=True, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,6 +1,7 @@
 """The seeker's side of applications: apply in at most three steps, see where each stands,
 withdraw."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -58,6 +59,8 @@ def apply(request, pk):
         "existing": existing,
         "form": form,
         "verified": request.user.is_contact_verified,
+        "retention_days": settings.APPLICATION_RETENTION_DAYS,
+        "privacy_version": settings.PRIVACY_POLICY_VERSION,
         "complete": bool(profile and profile.name and (profile.phone or request.user.email)),
     }
     return render(request, "seeker/apply.html", context)

@@ -327,7 +327,15 @@ TOTP_ISSUER = env("TOTP_ISSUER", "妈妈岗服务平台")
 
 # Privacy (PIPL): the version of the privacy notice a seeker consents to, and how long after a
 # posting closes its applications keep personal data before they become anonymous counts.
-PRIVACY_POLICY_VERSION = "2026-11"
+PRIVACY_POLICY_VERSION = "2026-12"
+# Who runs the portal and answers for personal data (PIPL art. 17): shown on /privacy/.
+PRIVACY_OPERATOR_NAME = env("PRIVACY_OPERATOR_NAME", "妈妈岗服务平台运营单位（示例）")
+PRIVACY_OPERATOR_CONTACT = env("PRIVACY_OPERATOR_CONTACT", "privacy@momjobs.localhost")
+# Accounts nobody ever confirmed, subscriptions never confirmed, and unsubscribed subscriptions
+# are deleted (or made anonymous) after these many days by a daily task.
+UNCONFIRMED_ACCOUNT_DAYS = int(env("UNCONFIRMED_ACCOUNT_DAYS", "30"))
+UNCONFIRMED_SUBSCRIPTION_DAYS = int(env("UNCONFIRMED_SUBSCRIPTION_DAYS", "30"))
+UNSUBSCRIBED_RETENTION_DAYS = int(env("UNSUBSCRIBED_RETENTION_DAYS", "30"))
 APPLICATION_RETENTION_DAYS = int(env("APPLICATION_RETENTION_DAYS", "180"))
 # Apps that hold a seeker's data elsewhere export and erase it through these (momjobs.users
 # may not import them).
@@ -335,6 +343,14 @@ MOMJOBS_SEEKER_DATA = ["employers.privacy", "directory.privacy"]
 CELERY_BEAT_SCHEDULE["anonymise-old-applications"] = {
     "task": "employers.anonymise_old_applications",
     "schedule": 6 * 3600,
+}
+CELERY_BEAT_SCHEDULE["purge-unconfirmed-accounts"] = {
+    "task": "users.purge_unconfirmed_accounts",
+    "schedule": 24 * 3600,
+}
+CELERY_BEAT_SCHEDULE["purge-subscriptions"] = {
+    "task": "directory.purge_subscriptions",
+    "schedule": 24 * 3600,
 }
 # Digests (directory/subscriptions/). A delivery handed to the broker or claimed by a sender and not sent within this many seconds
 # is handed out again by the sweep (the same Message-ID, so a retry is the same message).

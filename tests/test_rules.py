@@ -19,6 +19,16 @@ REFUSED_DISCRIMINATION = [
     "近期无生育计划",
     "ＬＩＭＩＴ 限女性",  # full-width letters around it
 ]
+REFUSED_CHILDREN = [
+    "请在附言中写明孩子的年龄和出生日期",
+    "需提供子女出生证明和婚姻状况",
+    "面试时请出示孩子的出生医学证明",
+    "请上传孩子的照片",
+    "写明小孩的就读学校和年级",
+    "需提供结婚证",
+    "请注明婚姻状况",
+    "宝宝几岁",
+]
 REFUSED_DEPOSIT = [
     "入职需交押金200元",
     "需缴纳保证金",
@@ -43,6 +53,12 @@ ALLOWED = [
     "育婴师、育儿嫂",
     "婚庆公司布置助理",
     "男装店收银员",
+    "不需要提供孩子的任何信息",
+    "无需提供孩子出生证明",
+    "孩子年龄不限，工作时间灵活",
+    "婚姻状况不限",
+    "适合需要接送孩子上学的家长",
+    "可带孩子上班",
 ]
 
 
@@ -53,6 +69,25 @@ def test_discriminatory_wording_is_refused_citing_the_law(text):
     with pytest.raises(ValidationError) as info:
         validate_wording(text)
     assert "妇女权益保障法" in info.value.messages[0]
+
+
+@pytest.mark.parametrize("text", REFUSED_CHILDREN)
+def test_asking_for_childrens_data_or_marital_status_is_refused_citing_the_law(text):
+    violations = find_violations(text)
+    assert violations and all(v.rule == "children" for v in violations), text
+    with pytest.raises(ValidationError) as info:
+        validate_wording(text)
+    assert "个人信息保护法》第二十八条" in info.value.messages[0]
+    assert "妇女权益保障法》第四十三条" in info.value.messages[0]
+
+
+@pytest.mark.django_db
+def test_a_posting_asking_for_childrens_birth_dates_is_not_saved(personas):
+    from tests.factories import make_posting
+
+    with pytest.raises(ValidationError) as info:
+        make_posting(personas.employer_a, description="请在附言中写明孩子的年龄和出生日期。")
+    assert "description" in info.value.message_dict
 
 
 @pytest.mark.parametrize("text", REFUSED_DEPOSIT)

@@ -90,6 +90,17 @@ class Figures:
     totals: Row
     by_sector: list
     by_district: list
+    # Applicants who declared, with its own consent, that they care for a child under 12.
+    carers: int = 0
+
+    @property
+    def carers_shown(self):
+        """Small counts could single someone out: 1 to 4 are shown as "<5"."""
+        return "<5" if 0 < self.carers < SMALL_COUNT else str(self.carers)
+
+
+# Aggregates of personal declarations below this are not shown as such.
+SMALL_COUNT = 5
 
 
 class Dashboard:
@@ -228,6 +239,20 @@ class Dashboard:
             totals=totals,
             by_sector=_sorted(by_sector),
             by_district=_sorted(by_region),
+            carers=self.carers(applications),
+        )
+
+    @staticmethod
+    def carers(applications):
+        """Distinct applicants whose profile carries the declaration and its consent."""
+        return (
+            applications.filter(
+                seeker__seeker_profile__cares_for_child_under_12=True,
+                seeker__seeker_profile__eligibility_consent_at__isnull=False,
+            )
+            .values("seeker_id")
+            .distinct()
+            .count()
         )
 
     def _breakdown(self, postings, key, metrics, applications, posting_field):

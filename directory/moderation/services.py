@@ -97,16 +97,13 @@ def report_handle(*, report, by, action, note):
 
 
 def reports_erase_contacts(now=None):
-    """The optional contact of a report is kept REPORT_CONTACT_RETENTION_DAYS after handling
-    (the bureau may need to ask the reporter something), then erased. Returns how many."""
+    """The optional contact of a report is kept REPORT_CONTACT_RETENTION_DAYS after the report
+    was made (the bureau may need to ask the reporter something), then erased, whether or not
+    the report was handled: a report left open does not keep a contact for ever. Returns how
+    many."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.REPORT_CONTACT_RETENTION_DAYS)
-    return (
-        Report.objects.exclude(status=ReportStatus.OPEN)
-        .filter(handled_at__lt=cutoff)
-        .exclude(contact="")
-        .update(contact="")
-    )
+    return Report.objects.filter(created_at__lt=cutoff).exclude(contact="").update(contact="")
 
 
 @transaction.atomic

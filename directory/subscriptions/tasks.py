@@ -18,7 +18,7 @@ from directory.models import (
     OutboxEvent,
     Phase,
 )
-from directory.subscriptions import digests
+from directory.subscriptions import digests, retention
 from directory.subscriptions.digests import batch_size, lease, matching_subscription_ids
 
 log = logging.getLogger(__name__)
@@ -179,3 +179,8 @@ def sweep():
             )
         requeued += len(rows)
     return {"relayed": relayed, "requeued": requeued}
+
+
+@shared_task(name="directory.purge_subscriptions")
+def purge_subscriptions():
+    return retention.subscriptions_purge()

@@ -248,3 +248,21 @@ class RecoveryCode(models.Model):
 
     def __str__(self):
         return str(self.user_id)
+
+
+class SessionRecord(models.Model):
+    """Which sessions belong to whom (Django's session table cannot be searched by user): her
+    sessions on every device end with her account."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_records"
+    )
+    session_key = models.CharField(max_length=40, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("登录会话")
+        verbose_name_plural = _("登录会话")
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

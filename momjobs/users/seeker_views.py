@@ -157,6 +157,14 @@ def profile(request):
     return render(request, "users/profile.html", context)
 
 
+def _described(free_windows):
+    try:
+        windows = sched.windows_from_data(free_windows)
+    except ValidationError:
+        return None
+    return str(sched.describe(windows)) if windows else None
+
+
 def _fits_of(profile):
     try:
         windows = sched.windows_from_data(profile.free_windows)
@@ -217,6 +225,12 @@ def privacy(request):
         {
             "version": settings.PRIVACY_POLICY_VERSION,
             "retention_days": settings.APPLICATION_RETENTION_DAYS,
+            "operator": settings.PRIVACY_OPERATOR_NAME,
+            "contact": settings.PRIVACY_OPERATOR_CONTACT,
+            "unconfirmed_account_days": settings.UNCONFIRMED_ACCOUNT_DAYS,
+            "unconfirmed_subscription_days": settings.UNCONFIRMED_SUBSCRIPTION_DAYS,
+            "unsubscribed_days": settings.UNSUBSCRIBED_RETENTION_DAYS,
+            "staff_idle_minutes": settings.STAFF_IDLE_TIMEOUT // 60,
         },
     )
 
@@ -236,11 +250,12 @@ def my_data(request):
             "phone_verified_at": user.phone_verified_at.isoformat()
             if user.phone_verified_at
             else None,
-            "application_updates_by": user.notify_by,
+            "application_updates_by": user.get_notify_by_display(),
             "name": user.display_name,
-            "role": user.role,
-            "language": user.language,
+            "role": user.get_role_display(),
+            "language": user.get_language_display(),
             "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
             "email_verified_at": user.email_verified_at.isoformat()
             if user.email_verified_at
             else None,
@@ -253,6 +268,7 @@ def my_data(request):
             "phone": profile.phone,
             "district": profile.district.full_name if profile.district else None,
             "free_windows": profile.free_windows,
+            "free_hours": _described(profile.free_windows),
             "skills": profile.skills,
             "experience": profile.experience,
             "cares_for_child_under_12": profile.cares_for_child_under_12,

@@ -81,8 +81,11 @@ def phone_add(*, user, phone):
 @transaction.atomic
 def seeker_delete(*, user):
     """Her rows and files gone; applications kept only as anonymous counts (see employers.privacy)."""
+    from .sessions import end_sessions
+
     for path in settings.MOMJOBS_SEEKER_DATA:
         import_module(path).erase_seeker(user)
+    end_sessions(user)
     profile = SeekerProfile.objects.filter(user=user).first()
     if profile and profile.cv:
         name = profile.cv.name
