@@ -150,8 +150,12 @@ class StatusForm(forms.Form):
 
 class NotesForm(forms.Form):
     employer_notes = forms.CharField(
-        label=_("内部备注（求职者看不到）"),
+        label=_("内部备注"),
         required=False,
         max_length=2000,
+        help_text=_(
+            "不显示在求职者的页面上，但她下载自己的数据时可以看到（《个人信息保护法》第四十五条）；"
+            "她撤回申请后备注会被删除。"
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -14,7 +14,7 @@ from momjobs.lib import search_version
 from momjobs.lib.links import absolute_url
 from momjobs.lib.records import record_language
 from momjobs.lib.tasks import queue_email
-from momjobs.users.models import Role, User
+from momjobs.users.models import Role, SeekerProfile, User
 from momjobs.users.notify import tell_seeker
 
 from .models import (
@@ -417,10 +417,11 @@ def application_mark_viewed(*, application, by):
         application_set_status(application=application, status=ApplicationStatus.VIEWED, by=by)
 
 
-def _snapshot(application, seeker, *, share_phone):
+def take_snapshot(application, seeker, *, share_phone):
     """What she sends: her profile as it is now, her number only if she agreed, a copy of her
     CV, and her consent (time, notice version). The employer reads only this."""
-    profile = getattr(seeker, "seeker_profile", None)
+    # Read afresh: what is saved is what she sends (not a copy cached on the user object).
+    profile = SeekerProfile.objects.filter(user=seeker).select_related("district").first()
     application.applicant_name = (profile.name if profile else "") or seeker.display_name
     application.applicant_district = (
         profile.district.full_name if profile and profile.district else ""
@@ -472,7 +473,7 @@ def application_submit(*, posting, seeker, note="", share_phone=False):
     application.status = ApplicationStatus.SUBMITTED
     application.note = note
     application.interview_at, application.interview_place = None, ""
-    _snapshot(application, seeker, share_phone=share_phone)
+    take_snapshot(application, seeker, share_phone=share_phone)
     application.save()
     ApplicationEvent.objects.create(
         application=application, status=ApplicationStatus.SUBMITTED, by=seeker

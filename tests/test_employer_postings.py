@@ -256,13 +256,13 @@ def application(live_posting, personas):
     profile.skills = '=HYPERLINK("http://evil")'
     profile.cares_for_child_under_12 = True
     profile.cv.save("cv.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
-    # She agreed on the apply step to give this employer her number.
-    return Application.objects.create(
-        posting=live_posting,
-        seeker=personas.seeker_a,
-        note="+1 电话联系",
-        contact_phone=profile.phone,
-    )
+    # What she sent, as applying does; she agreed on the apply step to give her number.
+    from employers.services import take_snapshot
+
+    application = Application(posting=live_posting, seeker=personas.seeker_a, note="+1 电话联系")
+    take_snapshot(application, personas.seeker_a, share_phone=True)
+    application.save()
+    return application
 
 
 def test_applicants_list_and_detail(

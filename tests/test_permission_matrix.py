@@ -595,8 +595,15 @@ def world(personas, monkeypatch, tmp_path):
     private_files_in(tmp_path, monkeypatch)
     p.seeker_a.seeker_profile.cv.save("cv.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
     p.employer_a.licence.save("licence.pdf", ContentFile(b"%PDF-1.4 licence"), save=True)
-    application = Application.objects.create(posting=live, seeker=p.seeker_a)
-    application_no_cv = Application.objects.create(posting=live, seeker=p.seeker_b)
+    # What each sent (as applying does: a snapshot with a copy of the CV).
+    from employers.services import take_snapshot
+
+    application = Application(posting=live, seeker=p.seeker_a)
+    take_snapshot(application, p.seeker_a, share_phone=False)
+    application.save()
+    application_no_cv = Application(posting=live, seeker=p.seeker_b)
+    take_snapshot(application_no_cv, p.seeker_b, share_phone=False)
+    application_no_cv.save()
     anonymised = Application.objects.create(posting=live, seeker=None)
     # A pending change to A's live posting; a draft of a Linyi employer in Linyi's open phase;
     # a pending entry of A's draft in Qingdao's draft phase.

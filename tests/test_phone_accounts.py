@@ -584,3 +584,20 @@ def test_subscribing_from_a_search_without_an_email_finishes_on_the_form(client)
     response = client.post(reverse("subscribe:from_search"), {"query": SEARCH})
     assert response.url.startswith(reverse("subscribe:form") + "?")
     assert "region=370200" in response.url and "email=" not in response.url
+
+
+@pytest.mark.parametrize("event", ["closed", "taken_down"])
+def test_a_closed_or_taken_down_post_reaches_her_by_sms(
+    client, live, sms_outbox, django_capture_on_commit_callbacks, event
+):
+    seeker = phone_seeker()
+    client.force_login(seeker)
+    client.post(reverse("seeker:apply", args=[live.pk]), {"note": ""})
+    with django_capture_on_commit_callbacks(execute=True):
+        if event == "closed":
+            services.posting_close(posting=live, by=None, reason="已招满")
+        else:
+            services.posting_take_down(posting=live, by=None, reason="要求交押金")
+    message = sms_outbox[-1]
+    assert message.template == f"posting_{event}" and live.title in message.text
+    assert ("已结束招聘" if event == "closed" else "要求交押金") in message.text

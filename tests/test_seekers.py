@@ -268,7 +268,7 @@ def test_download_my_data(client, verified, live):
     data = json.loads(archive.read("my-data.json"))
     assert data["account"]["email"] == verified.email
     assert data["profile"]["phone"] == "13900001111"
-    assert data["applications"][0]["note"] == "你好"
+    assert data["applications"][0]["sent_to_employer"]["note"] == "你好"
     assert any(name.startswith("cv/") for name in archive.namelist())
 
 
@@ -333,7 +333,7 @@ def test_profile_and_apply_forms_never_fail_badly(
     assert Application.objects.count() - before in (0, 1)
 
 
-def test_her_reports_and_subscriptions_are_in_her_data_and_unlinked_on_deletion(
+def test_her_reports_and_subscriptions_are_in_her_data_and_end_with_her_account(
     client, verified, live
 ):
     from directory.models import Report, ReportReason, Subscription
@@ -348,7 +348,10 @@ def test_her_reports_and_subscriptions_are_in_her_data_and_unlinked_on_deletion(
     archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("users:my_data")).content))
     data = json.loads(archive.read("my-data.json"))
     assert [r["details"] for r in data["reports"]] == ["要交押金"]
-    assert [s["region"] for s in data["subscriptions"]] == ["370200"]
+    assert [s["region"] for s in data["subscriptions"]] == ["山东省青岛市"]
     client.post(reverse("users:delete_account"), {"password": "correct-horse-battery-staple-42"})
-    report = Report.objects.get(details="要交押金")
-    assert report.reporter_id is None and report.contact == ""
+    # The report stays with the bureau, with nothing of hers: no account, contact or words.
+    report = Report.objects.get(reason=ReportReason.FEES)
+    assert report.reporter_id is None and report.contact == "" and report.details == ""
+    # Her subscription ends with her account.
+    assert not Subscription.objects.filter(email__iexact=verified.email).exists()
