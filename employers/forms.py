@@ -121,13 +121,13 @@ class CloseForm(forms.Form):
 
 
 class StatusForm(forms.Form):
+    """Only the next steps from where the application is (Application.next_statuses), and no
+    step chosen until she picks one: a slip cannot move an application backwards."""
+
     status = forms.ChoiceField(
-        label=_("新的状态"),
-        choices=[
-            (s, label)
-            for s, label in ApplicationStatus.choices
-            if s not in (ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN)
-        ],
+        label=_("下一步"),
+        choices=[],
+        error_messages={"required": _("请选择下一步。"), "invalid_choice": _("请选择下一步。")},
     )
     interview_at = forms.DateTimeField(
         label=_("面试时间"),
@@ -136,7 +136,20 @@ class StatusForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     interview_place = forms.CharField(label=_("面试地点"), max_length=200, required=False)
-    message = forms.CharField(label=_("给求职者的留言"), max_length=300, required=False)
+    message = forms.CharField(label=_("给求职者的留言（可选）"), max_length=300, required=False)
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(ApplicationStatus.choices)
+        steps = [
+            (s, _("改面试时间或地点") if s == application.status else labels[s])
+            for s in application.next_statuses
+            if s != ApplicationStatus.VIEWED  # set by opening the application
+        ]
+        self.fields["status"].choices = [("", _("请选择"))] + steps
+        if application.status == ApplicationStatus.INTERVIEW:
+            self.fields["interview_at"].initial = application.interview_at
+            self.fields["interview_place"].initial = application.interview_place
 
     def clean(self):
         data = super().clean()
@@ -146,6 +159,18 @@ class StatusForm(forms.Form):
             if not data.get("interview_place"):
                 self.add_error("interview_place", _("邀请面试时请填写面试地点。"))
         return data
+
+
+class MessageForm(forms.Form):
+    """A message to the applicant on its own: her status and interview details stay as they are."""
+
+    text = forms.CharField(
+        label=_("给求职者留言"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写留言内容。")},
+        help_text=_("只发送留言，不改变申请状态；求职者会收到短信或邮件。"),
+    )
 
 
 class NotesForm(forms.Form):

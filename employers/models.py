@@ -509,6 +509,31 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
+# Where an application may go from each status, as the employer moves it on. "已查看" is set by
+# opening it; a decision (录用, 未录用) is final; an interview may be moved (time or place).
+NEXT_STATUSES = {
+    ApplicationStatus.SUBMITTED: (
+        ApplicationStatus.VIEWED,
+        ApplicationStatus.INTERVIEW,
+        ApplicationStatus.HIRED,
+        ApplicationStatus.DECLINED,
+    ),
+    ApplicationStatus.VIEWED: (
+        ApplicationStatus.INTERVIEW,
+        ApplicationStatus.HIRED,
+        ApplicationStatus.DECLINED,
+    ),
+    ApplicationStatus.INTERVIEW: (
+        ApplicationStatus.INTERVIEW,
+        ApplicationStatus.HIRED,
+        ApplicationStatus.DECLINED,
+    ),
+    ApplicationStatus.HIRED: (),
+    ApplicationStatus.DECLINED: (),
+    ApplicationStatus.WITHDRAWN: (),
+}
+
+
 class ApplicationQuerySet(models.QuerySet):
     def for_seeker(self, user):
         return self.filter(seeker=user) if user.is_authenticated else self.none()
@@ -580,6 +605,11 @@ class Application(models.Model):
         return self.status not in (ApplicationStatus.HIRED, ApplicationStatus.WITHDRAWN)
 
     @property
+    def next_statuses(self):
+        """The steps the employer may take from here (never backwards)."""
+        return NEXT_STATUSES[ApplicationStatus(self.status)]
+
+    @property
     def is_withdrawn(self):
         return self.status == ApplicationStatus.WITHDRAWN
 
@@ -603,6 +633,8 @@ class ApplicationEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     message = models.CharField(_("说明"), max_length=300, blank=True)
+    # A message sent without changing the status (the status is the one it had then).
+    is_message = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["at", "id"]

@@ -40,7 +40,12 @@ def export_seeker(user):
                 "interview_at": _when(application.interview_at),
                 "interview_place": application.interview_place,
                 "history": [
-                    {"status": e.get_status_display(), "at": _when(e.at), "message": e.message}
+                    {
+                        "status": e.get_status_display(),
+                        "at": _when(e.at),
+                        "message": e.message,
+                        "message_only": e.is_message,
+                    }
                     for e in application.events.all()
                 ],
             }

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Contract, Insurance, PayUnit, WorkForm
@@ -14,19 +15,46 @@ class Badge:
     good: bool
 
 
-def meets_minimum_wage(posting, minimum):
-    """True/False against the local standard, None when it cannot be compared.
+@dataclass(frozen=True)
+class MinimumLine:
+    """The local minimum a posting is held to: "month" for full-time work, "hour" otherwise."""
 
-    Full-time monthly pay is compared with the monthly minimum; everything else (part-time,
-    hourly, daily) with the hourly minimum, using the posting's hourly equivalent.
-    """
+    kind: str
+    amount: object
+
+
+def minimum_for(posting, minimum):
+    """Like with like: full-time work is held to the monthly minimum, part-time (and other
+    flexible) work to the hourly minimum for part-time work. None when there is no such figure."""
     if minimum is None:
         return None
-    if posting.work_form == WorkForm.FULL_TIME and posting.pay_unit == PayUnit.MONTH:
-        return None if minimum.monthly is None else posting.pay_min >= minimum.monthly
+    if posting.work_form == WorkForm.FULL_TIME:
+        return None if minimum.monthly is None else MinimumLine("month", minimum.monthly)
+    return MinimumLine("hour", minimum.hourly)
+
+
+def monthly_equivalent(posting):
+    """Full-time pay per month: as stated, or the hourly equivalent × the standard month."""
+    if posting.pay_unit == PayUnit.MONTH:
+        return posting.pay_min
     if posting.hourly_min is None:
         return None
-    return posting.hourly_min >= minimum.hourly
+    return posting.hourly_min * settings.STANDARD_MONTH_HOURS
+
+
+def meets_minimum_wage(posting, minimum):
+    """True/False against the local standard that applies (minimum_for), None when it cannot be
+    compared. Full-time pay (monthly, or hourly/daily turned into a month) against the monthly
+    minimum; part-time and other pay, as an hourly equivalent, against the hourly minimum."""
+    line = minimum_for(posting, minimum)
+    if line is None:
+        return None
+    if line.kind == "month":
+        monthly = monthly_equivalent(posting)
+        return None if monthly is None else monthly >= line.amount
+    if posting.hourly_min is None:
+        return None
+    return posting.hourly_min >= line.amount
 
 
 def badges(posting, minimum=None):

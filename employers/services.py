@@ -93,9 +93,14 @@ def _staff_emails(employer):
     return list(employer.memberships.values_list("user__email", "user__language"))
 
 
-def _tell_staff(employer, template, context):
+def tell_staff(employer, template, context):
+    """Email every member of the employer, each in her language, after the commit."""
     for email, language in _staff_emails(employer):
-        queue_email(to=email, template=template, context=context, language=language)
+        if email:
+            queue_email(to=email, template=template, context=context, language=language)
+
+
+_tell_staff = tell_staff
 
 
 @transaction.atomic
@@ -372,15 +377,44 @@ def postings_set_status(*, postings, status):
 # -- applications ---------------------------------------------------------------------------------
 
 
+def _status_news(application, *, status, interview_at, interview_place, message):
+    seeker = application.seeker
+    with translation.override(seeker.language):
+        status_label = str(ApplicationStatus(status).label)
+    return {
+        "title": application.posting.title,
+        "employer": application.posting.employer.name,
+        "status": status,
+        "status_label": status_label,
+        "interview_at": timezone.localtime(interview_at).strftime("%Y-%m-%d %H:%M")
+        if interview_at
+        else "",
+        "interview_place": interview_place,
+        "message": message,
+        "url": _url("seeker:applications"),
+    }
+
+
 @transaction.atomic
 def application_set_status(
     *, application, status, by, interview_at=None, interview_place="", message=""
 ):
-    """The employer moves an application on; the seeker is emailed."""
+    """The employer moves an application on, only forwards (Application.next_statuses); the
+    seeker is told where she reads it."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
     if status == ApplicationStatus.WITHDRAWN:
         raise ValidationError(_("只有求职者本人可以撤回申请。"), code="not_yours")
     if application.status == ApplicationStatus.WITHDRAWN:
         raise ValidationError(_("求职者已撤回该申请。"), code="withdrawn")
+    if status not in application.next_statuses:
+        raise ValidationError(
+            _("申请现在是“%(now)s”，不能改为“%(new)s”。"),
+            code="backwards",
+            params={
+                "now": application.get_status_display(),
+                "new": ApplicationStatus(status).label,
+            },
+        )
     if status == ApplicationStatus.INTERVIEW and (interview_at is None or not interview_place):
         raise ValidationError(_("邀请面试时请填写面试时间和地点。"), code="interview_details")
     application.status = status
@@ -390,25 +424,46 @@ def application_set_status(
     application.save()
     ApplicationEvent.objects.create(application=application, status=status, by=by, message=message)
     if application.seeker_id:
-        seeker = application.seeker
-        with translation.override(seeker.language):
-            status_label = str(ApplicationStatus(status).label)
-        tell_seeker(
-            user=seeker,
-            template="application_status",
-            context={
-                "title": application.posting.title,
-                "employer": application.posting.employer.name,
-                "status": status,
-                "status_label": status_label,
-                "interview_at": timezone.localtime(interview_at).strftime("%Y-%m-%d %H:%M")
-                if interview_at
-                else "",
-                "interview_place": interview_place,
-                "message": message,
-                "url": _url("seeker:applications"),
-            },
+        news = _status_news(
+            application,
+            status=status,
+            interview_at=application.interview_at
+            if status == ApplicationStatus.INTERVIEW
+            else None,
+            interview_place=application.interview_place
+            if status == ApplicationStatus.INTERVIEW
+            else "",
+            message=message,
         )
+        tell_seeker(user=application.seeker, template="application_status", context=news)
+    return application
+
+
+@transaction.atomic
+def application_send_message(*, application, by, message):
+    """A message to the applicant that changes nothing else: her status and interview stay."""
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError(_("请填写留言内容。"), code="empty")
+    if not application.employer_sees_applicant:
+        raise ValidationError(_("求职者已撤回该申请。"), code="withdrawn")
+    ApplicationEvent.objects.create(
+        application=application,
+        status=application.status,
+        by=by,
+        message=message,
+        is_message=True,
+    )
+    tell_seeker(
+        user=application.seeker,
+        template="application_message",
+        context={
+            "title": application.posting.title,
+            "employer": application.posting.employer.name,
+            "message": message,
+            "url": _url("seeker:applications"),
+        },
+    )
     return application
 
 

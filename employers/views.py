@@ -25,9 +25,9 @@ from .access import (
     require_employer_staff,
 )
 from .export import safe_cell
-from .forms import CloseForm, NotesForm, PostingForm, StatusForm
+from .forms import CloseForm, MessageForm, NotesForm, PostingForm, StatusForm
 from .models import Application, ApplicationStatus, Posting, PostingRevision, PostingStatus
-from .quality import badges, meets_minimum_wage
+from .quality import badges, meets_minimum_wage, minimum_for
 
 
 def _employer(request):
@@ -120,7 +120,7 @@ def posting_preview(request, pk):
         "posting": posting,
         "badges": badges(posting, minimum),
         "below_minimum": meets_minimum_wage(posting, minimum) is False,
-        "minimum_hourly": minimum.hourly if minimum else None,
+        "minimum_line": minimum_for(posting, minimum),
         "warnings": form.warnings(minimum),
         "entries": posting.phase_entries.select_related("phase").order_by("-submitted_at"),
         "revision": posting.revisions.filter(status="pending").first(),
@@ -235,7 +235,10 @@ def application_detail(request, pk):
         return render(request, "employers/application_withdrawn.html", {"application": application})
     if request.method == "GET":
         services.application_mark_viewed(application=application, by=request.user)
-    status_form = StatusForm(request.POST if "status" in request.POST else None)
+    status_form = StatusForm(
+        request.POST if "status" in request.POST else None, application=application
+    )
+    message_form = MessageForm(request.POST if "text" in request.POST else None)
     notes_form = NotesForm(
         request.POST if "employer_notes" in request.POST else None,
         initial={"employer_notes": application.employer_notes},
@@ -257,6 +260,18 @@ def application_detail(request, pk):
             else:
                 messages.success(request, _("状态已更新，已通知求职者。"))
                 return redirect("employers:application_detail", application.pk)
+        elif "text" in request.POST and message_form.is_valid():
+            try:
+                services.application_send_message(
+                    application=application,
+                    by=request.user,
+                    message=message_form.cleaned_data["text"],
+                )
+            except ValidationError as error:
+                message_form.add_error(None, error)
+            else:
+                messages.success(request, _("留言已发送给求职者。"))
+                return redirect("employers:application_detail", application.pk)
         elif "employer_notes" in request.POST and notes_form.is_valid():
             application.employer_notes = notes_form.cleaned_data["employer_notes"]
             application.save(update_fields=["employer_notes", "updated_at"])
@@ -266,6 +281,7 @@ def application_detail(request, pk):
         "application": application,
         "events": application.events.all(),
         "status_form": status_form,
+        "message_form": message_form,
         "notes_form": notes_form,
     }
     return render(request, "employers/application_detail.html", context)

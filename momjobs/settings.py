@@ -229,6 +229,7 @@ SMS_URL = env("SMS_URL", f"file://{BASE_DIR / '.data' / 'sms'}")
 SMS_TEMPLATES = {
     "code": env("SMS_TEMPLATE_CODE"),
     "application_status": env("SMS_TEMPLATE_APPLICATION_STATUS"),
+    "application_message": env("SMS_TEMPLATE_APPLICATION_MESSAGE"),
     "posting_closed": env("SMS_TEMPLATE_POSTING_CLOSED"),
     "posting_taken_down": env("SMS_TEMPLATE_POSTING_TAKEN_DOWN"),
 }

@@ -307,6 +307,59 @@ def test_interview_needs_time_and_place_and_tells_the_seeker(
     assert "2026-12-01 10:00" in body and "香港中路" in body and "带身份证" in body
 
 
+def test_status_moves_only_forwards_and_a_message_changes_nothing_else(
+    client, staff, application, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The interviewed applicant is not moved back to 已查看 by a note (issue: status slips)."""
+    url = reverse("employers:application_detail", args=[application.pk])
+    client.post(
+        url,
+        {
+            "status": "interview",
+            "interview_at": "2026-12-01T10:00",
+            "interview_place": "市南区香港中路1号3楼",
+        },
+    )
+    page = client.get(url).content.decode()
+    # The control offers the next steps only, none chosen; 已查看 is not among them.
+    assert '<option value="" selected>' in page
+    assert 'value="viewed"' not in page and 'value="submitted"' not in page
+    assert 'value="hired"' in page and 'value="declined"' in page
+    backwards = client.post(url, {"status": "viewed"})
+    assert backwards.status_code == 200
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"text": "请带上身份证复印件"})
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.INTERVIEW
+    assert application.interview_place == "市南区香港中路1号3楼"
+    event = application.events.last()
+    assert event.is_message and event.message == "请带上身份证复印件"
+    assert "请带上身份证复印件" in mailoutbox[-1].body and "留言" in mailoutbox[-1].subject
+    client.force_login(application.seeker)
+    mine = client.get(reverse("seeker:applications")).content.decode()
+    assert "单位留言：请带上身份证复印件" in mine and "香港中路1号3楼" in mine
+    # The service refuses a step backwards whoever calls it.
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.application_set_status(
+            application=application, status=ApplicationStatus.VIEWED, by=staff
+        )
+
+
+def test_a_decision_is_final_but_messages_still_go(client, staff, application):
+    url = reverse("employers:application_detail", args=[application.pk])
+    client.post(url, {"status": "declined", "message": "感谢关注"})
+    page = client.get(url).content.decode()
+    assert "已作出决定" in page and 'name="status"' not in page
+    assert client.post(url, {"status": "hired"}).status_code == 200
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DECLINED
+    client.post(url, {"text": "欢迎以后再申请"})
+    assert application.events.filter(is_message=True).count() == 1
+
+
 def test_private_notes(client, staff, application):
     url = reverse("employers:application_detail", args=[application.pk])
     client.post(url, {"employer_notes": "电话沟通过，周一面试"})

@@ -601,3 +601,17 @@ def test_a_closed_or_taken_down_post_reaches_her_by_sms(
     message = sms_outbox[-1]
     assert message.template == f"posting_{event}" and live.title in message.text
     assert ("已结束招聘" if event == "closed" else "要求交押金") in message.text
+
+
+def test_a_message_from_the_employer_reaches_her_by_sms(
+    client, live, sms_outbox, django_capture_on_commit_callbacks
+):
+    seeker = phone_seeker()
+    client.force_login(seeker)
+    client.post(reverse("seeker:apply", args=[live.pk]), {"note": ""})
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_send_message(
+            application=Application.objects.get(), by=None, message="请周三上午来电"
+        )
+    message = sms_outbox[-1]
+    assert message.template == "application_message" and "请周三上午来电" in message.text

@@ -165,10 +165,35 @@ def test_minimum_wage_badge_compares_like_with_like():
     def min_wage(posting):
         return next(b.good for b in badges(posting, minimum) if b.code == "min_wage")
 
+    # Full-time work paid by the hour: its month (× 174 hours) against the monthly minimum, not
+    # the part-time hourly one (15 × 174 = 2,610 ≥ 2,200, though 15 < 22).
+    full_time_hourly = make_posting(
+        employer,
+        work_form="full_time",
+        pay_unit="hour",
+        pay_min=Decimal("15"),
+        pay_max=Decimal("16"),
+        schedule=[{"days": [1, 2, 3, 4, 5], "start": "08:00", "end": "17:00"}],
+    )
+    full_time_low = make_posting(
+        employer,
+        work_form="full_time",
+        pay_unit="month",
+        pay_min=Decimal("2000"),
+        pay_max=Decimal("2100"),
+        schedule=[{"days": [1, 2, 3, 4, 5], "start": "08:00", "end": "17:00"}],
+    )
+
     assert min_wage(below) is False
     assert min_wage(at) is True
     assert min_wage(full_time) is True
+    assert min_wage(full_time_hourly) is True
+    assert min_wage(full_time_low) is False
     assert all(b.code != "min_wage" for b in badges(below, None))
+    from employers.quality import minimum_for
+
+    assert minimum_for(full_time_hourly, minimum).kind == "month"
+    assert minimum_for(at, minimum).kind == "hour"
 
 
 def test_hourly_work_obeys_art_68_too():

@@ -196,3 +196,44 @@ def test_the_review_queue_is_paginated_and_keeps_its_filters(client, officer, pe
     assert len(second.context["entries"]) == 3
     shown = {e.pk for e in first.context["entries"]} | {e.pk for e in second.context["entries"]}
     assert len(shown) == REVIEW_PAGE_SIZE + 3
+
+
+def test_every_promised_outcome_email_reaches_the_employer(
+    client, officer, personas, queue, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The submit page promises 审核结果会通过邮件通知您: approved, returned with the reason,
+    rejected with the reason, and left out of the published phase."""
+    phase, postings = queue
+    entries = list(PhaseEntry.objects.filter(phase=phase).order_by("id"))
+    staff = personas.employer_a_staff.email
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("bureau:entry_decide", args=[entries[0].pk]), {"decision": "approved"})
+        client.post(
+            reverse("bureau:entry_decide", args=[entries[1].pk]),
+            {"decision": "changes", "reason": "请写明社保情况"},
+        )
+    subjects = [m.subject for m in mailoutbox if m.to == [staff]]
+    assert any("审核通过" in s and "帮厨0" in s for s in subjects), subjects
+    returned = next(m for m in mailoutbox if "需要修改" in m.subject)
+    assert "请写明社保情况" in returned.body and "帮厨1" in returned.body
+    mailoutbox.clear()
+    # 帮厨2 is still pending when the phase goes out: left out, and told so.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("bureau:phase_publish", args=[phase.pk]))
+    left_out = [m for m in mailoutbox if "未进入本批次" in m.subject]
+    assert len(left_out) == 1 and "帮厨2" in left_out[0].subject and left_out[0].to == [staff]
+
+
+def test_a_rejection_email_gives_the_reason(
+    client, officer, personas, queue, mailoutbox, django_capture_on_commit_callbacks
+):
+    phase, _postings = queue
+    entry = PhaseEntry.objects.filter(phase=phase).order_by("id").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("bureau:entry_decide", args=[entry.pk]),
+            {"decision": "rejected", "reason": "薪酬低于最低工资"},
+        )
+    [message] = [m for m in mailoutbox if "未通过审核" in m.subject]
+    assert "薪酬低于最低工资" in message.body
+    assert reverse("employers:posting_preview", args=[entry.posting_id]) in message.body

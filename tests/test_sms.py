@@ -158,7 +158,7 @@ def test_unknown_or_incomplete_urls_are_refused():
         sms.parse_url("tencent://id:key@example.com/?app_id=1&sign=x&scheme=http")
     with pytest.raises(
         ValueError,
-        match="SMS_TEMPLATE_CODE, SMS_TEMPLATE_APPLICATION_STATUS, SMS_TEMPLATE_POSTING_CLOSED",
+        match="SMS_TEMPLATE_CODE, SMS_TEMPLATE_APPLICATION_STATUS, SMS_TEMPLATE_APPLICATION_MESSAGE",
     ):
         sms.check("tencent://id:key@/?app_id=1&sign=x", {"code": "", "application_status": ""})
     every = {name: str(n) for n, name in enumerate(sms.PARAMS, 1)}

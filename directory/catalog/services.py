@@ -48,12 +48,24 @@ def phase_publish(*, phase, by=None, at=None):
     # Carried-over postings are live already and keep their first publication date.
     new = [e.posting for e in entries if not e.carried_over]
     employer_services.postings_go_live(postings=new, at=at)
-    # Entries still pending when the phase goes out are not part of it.
+    # Entries still pending when the phase goes out are not part of it; their employers are
+    # told (the submit page promised an email with the outcome).
     with record_language():
         unfinished = _("发布时未完成审核")
-    PhaseEntry.objects.filter(phase=phase, decision=EntryDecision.PENDING).update(
+    left_out = list(
+        PhaseEntry.objects.filter(phase=phase, decision=EntryDecision.PENDING).select_related(
+            "posting__employer"
+        )
+    )
+    PhaseEntry.objects.filter(pk__in=[e.pk for e in left_out]).update(
         decision=EntryDecision.WITHDRAWN, reason=unfinished
     )
+    for entry in left_out:
+        employer_services.tell_staff(
+            entry.posting.employer,
+            "entry_left_out",
+            {"title": entry.posting.title, "phase": phase.title, "url": _posting_url(entry)},
+        )
     # The previous published phase of this catalog is superseded; its postings not carried
     # over stop recruiting (docs/bureaus.md).
     _close_not_carried(phase=phase, kept=entries, by=by)
@@ -117,7 +129,28 @@ def entry_decide(*, entry, decision, by=None, reason=""):
             bureau=entry.phase.catalog.bureau,
             detail=reason,
         )
+    if action:
+        # The outcome the submit page promised: approved, returned with the reason, rejected.
+        employer_services.tell_staff(
+            entry.posting.employer,
+            "entry_decided",
+            {
+                "title": entry.posting.title,
+                "phase": entry.phase.title,
+                "decision": decision,
+                "reason": reason,
+                "url": _posting_url(entry),
+            },
+        )
     return entry
+
+
+def _posting_url(entry):
+    from django.urls import reverse
+
+    from momjobs.lib.links import absolute_url
+
+    return absolute_url(reverse("employers:posting_preview", args=[entry.posting_id]))
 
 
 @transaction.atomic

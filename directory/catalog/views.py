@@ -338,7 +338,7 @@ def revision_decide(request, pk):
 @login_required
 def posting_view(request, pk):
     """A posting in the jurisdiction as seekers would see it, whatever its status."""
-    from employers.quality import badges, meets_minimum_wage
+    from employers.quality import badges, meets_minimum_wage, minimum_for
     from momjobs.regions.models import MinimumWage
 
     posting = access.get_posting_for_staff(request.user, pk)
@@ -347,7 +347,7 @@ def posting_view(request, pk):
         "posting": posting,
         "badges": badges(posting, minimum),
         "below_minimum": meets_minimum_wage(posting, minimum) is False,
-        "minimum_hourly": minimum.hourly if minimum else None,
+        "minimum_line": minimum_for(posting, minimum),
         "entries": posting.phase_entries.select_related("phase"),
     }
     return render(request, "review/posting_view.html", context)

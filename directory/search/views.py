@@ -18,7 +18,7 @@ from directory.search import structured, summary
 from directory.search.filters import PostingFilter, card_postings, relax_suggestion, with_quality
 from employers import schedule as sched
 from employers.models import Posting
-from employers.quality import badges, meets_minimum_wage
+from employers.quality import badges, meets_minimum_wage, minimum_for
 from momjobs.lib import hours, search_version
 from momjobs.lib.links import absolute_url
 from momjobs.regions import lookup
@@ -177,7 +177,7 @@ def posting_detail(request, pk):
         "canonical": absolute_url(request.path),
         "badges": badges(posting, minimum),
         "below_minimum": meets_minimum_wage(posting, minimum) is False,
-        "minimum_hourly": minimum.hourly if minimum else None,
+        "minimum_line": minimum_for(posting, minimum),
         "phases": [e.phase for e in posting.public_entries],
         "similar": similar_postings(posting),
     }

@@ -38,6 +38,7 @@ from django.utils.translation import gettext
 PARAMS = {
     "code": ["code", "minutes"],
     "application_status": ["title", "employer", "status_label", "interview"],
+    "application_message": ["title", "employer", "message"],
     "posting_closed": ["title", "employer"],
     "posting_taken_down": ["title", "employer", "reason"],
 }
