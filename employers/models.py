@@ -535,6 +535,16 @@ NEXT_STATUSES = {
 
 
 class ApplicationQuerySet(models.QuerySet):
+    def open_ones(self):
+        """Applications still waiting for an outcome (the people told when a post ends)."""
+        return self.filter(seeker__isnull=False).exclude(
+            status__in=[
+                ApplicationStatus.WITHDRAWN,
+                ApplicationStatus.DECLINED,
+                ApplicationStatus.HIRED,
+            ]
+        )
+
     def for_seeker(self, user):
         return self.filter(seeker=user) if user.is_authenticated else self.none()
 

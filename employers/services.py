@@ -237,14 +237,7 @@ def staff_remove(*, membership, by):
 
 
 def _tell_applicants(posting, template, reason):
-    applications = posting.applications.filter(seeker__isnull=False).exclude(
-        status__in=[
-            ApplicationStatus.WITHDRAWN,
-            ApplicationStatus.DECLINED,
-            ApplicationStatus.HIRED,
-        ]
-    )
-    for application in applications.select_related("seeker"):
+    for application in posting.applications.open_ones().select_related("seeker"):
         tell_seeker(
             user=application.seeker,
             template=template,

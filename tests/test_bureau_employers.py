@@ -201,14 +201,37 @@ def test_reject_or_remove_with_a_reason(
 ):
     employer = pending("青岛待核验公司", owner_email="owner.q@example.test")
     reason = "营业执照上的名称与登记名称不一致"
+    data = {"status": status, "reason": reason}
+    if status == "removed":
+        # Removing asks first, saying what will happen; nothing changes until it is confirmed.
+        first = client.post(decide(employer), data)
+        assert first.status_code == 200 and "确认移出名录" in first.content.decode()
+        employer.refresh_from_db()
+        assert employer.status == "pending" and not mailoutbox
+        data["confirmed"] = "1"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(decide(employer), {"status": status, "reason": reason})
+        response = client.post(decide(employer), data)
     assert response.status_code == 302
     employer.refresh_from_db()
     assert (employer.status, employer.status_reason) == (status, reason)
     assert not employer.can_submit
     [message] = mailoutbox
     assert reason in message.body
+
+
+def test_the_removal_page_says_what_comes_down(client, personas, qingdao_officer):
+    from employers.models import PostingStatus
+    from tests.factories import make_posting
+
+    employer = make_employer("青岛将被移出公司", "370202")
+    posting = make_posting(employer)
+    posting.status = PostingStatus.LIVE
+    posting.save()
+    page = client.post(decide(employer), {"status": "removed", "reason": "虚假招聘"})
+    html = page.content.decode()
+    assert "1 个招聘中的岗位会立即下架" in html and "虚假招聘" in html
+    posting.refresh_from_db()
+    assert posting.status == PostingStatus.LIVE
 
 
 def test_a_decision_must_change_something(client, personas, qingdao_officer):

@@ -327,8 +327,11 @@ MATRIX = {
     ],
     "bureau:employer_decide": [
         Row("GET",              (LOGIN,  405,    405,    405,    405,    405,    405,    405,    SETUP), case="employer_a"),
-        Row("POST",             (LOGIN,  403,    403,    403,    403,    Redirect("bureau:employer_detail"), 404, 403, SETUP), case="employer_a",
+        # Removal asks first (its confirmation page), then removes.
+        Row("POST",             (LOGIN,  403,    403,    403,    403,    200,    404,    403,    SETUP), case="employer_a",
             data={"status": "removed", "reason": "测试"}),
+        Row("POST",             (LOGIN,  403,    403,    403,    403,    Redirect("bureau:employer_detail"), 404, 403, SETUP), case="employer_a",
+            data={"status": "removed", "reason": "测试", "confirmed": "1"}),
         Row("POST",             (LOGIN,  403,    403,    403,    403,    404,    404,    403,    SETUP), case="missing_id",
             data={"status": "verified"}),
     ],
@@ -359,7 +362,8 @@ MATRIX = {
         Row("POST",             (LOGIN,  403,    403,    403,    403,    REVIEW, 404,    403,    SETUP), case="draft_phase"),
     ],
     "bureau:phase_publish": [
-        Row("GET",              (LOGIN,  405,    405,    405,    405,    405,    405,    405,    SETUP), case="draft_phase"),
+        # The confirmation page: what publishing will do.
+        Row("GET",              (LOGIN,  403,    403,    403,    403,    200,    404,    403,    SETUP), case="draft_phase"),
         # Nothing approved in it: refused with a message, back to the review.
         Row("POST",             (LOGIN,  403,    403,    403,    403,    REVIEW, 404,    403,    SETUP), case="draft_phase"),
     ],

@@ -237,3 +237,34 @@ def test_a_rejection_email_gives_the_reason(
     [message] = [m for m in mailoutbox if "未通过审核" in m.subject]
     assert "薪酬低于最低工资" in message.body
     assert reverse("employers:posting_preview", args=[entry.posting_id]) in message.body
+
+
+def test_publishing_asks_first_and_says_exactly_what_will_happen(client, officer, personas, queue):
+    from directory.models import Subscription
+    from tests.factories import region
+
+    phase, postings = queue
+    entries = list(PhaseEntry.objects.filter(phase=phase).order_by("id"))
+    client.post(reverse("bureau:entry_decide", args=[entries[0].pk]), {"decision": "approved"})
+    client.post(
+        reverse("bureau:entry_decide", args=[entries[1].pk]),
+        {"decision": "rejected", "reason": "薪酬低于最低工资"},
+    )
+    Subscription.objects.create(
+        email="sub@example.test", region=region("370200"), confirmed_at=timezone.now()
+    )
+    Subscription.objects.create(email="far@example.test", region=region("371300"))
+    review = client.get(reverse("bureau:phase_review", args=[phase.pk])).content.decode()
+    # The review page links to the confirmation; there is no one-click publish form any more.
+    assert f'action="{reverse("bureau:phase_publish", args=[phase.pk])}"' not in review
+    page = client.get(reverse("bureau:phase_publish", args=[phase.pk])).content.decode()
+    phase.refresh_from_db()
+    assert phase.status != PhaseStatus.PUBLISHED  # looking publishes nothing
+    assert "发布后不能撤销" in page
+    assert "1 个岗位进入本批次" in page and "2 个岗位不进入本批次" in page
+    assert "薪酬低于最低工资" in page and "发布时未完成审核" in page
+    assert "1 家单位的岗位尚未审核完" in page
+    assert "1 位订阅者" in page
+    client.post(reverse("bureau:phase_publish", args=[phase.pk]))
+    phase.refresh_from_db()
+    assert phase.status == PhaseStatus.PUBLISHED

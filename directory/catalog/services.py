@@ -93,6 +93,33 @@ def phase_publish(*, phase, by=None, at=None):
     return phase
 
 
+def publish_summary(*, phase):
+    """What publishing `phase` would do, for the confirmation page: the entries going in, those
+    left out (by decision, with the reason), the employers emailed about a post left out, and
+    how many subscribers a matching post would be sent to (posts new in this phase)."""
+    from directory.subscriptions.digests import count_matching_for_entries
+
+    entries = list(
+        PhaseEntry.objects.filter(phase=phase)
+        .exclude(decision=EntryDecision.WITHDRAWN)
+        .select_related("posting__employer")
+        .order_by("posting__employer__name", "posting__title")
+    )
+    going_in = [e for e in entries if e.decision == EntryDecision.APPROVED]
+    left_out = [e for e in entries if e.decision != EntryDecision.APPROVED]
+    pending = [e for e in left_out if e.decision == EntryDecision.PENDING]
+    return {
+        "phase": phase,
+        "going_in": going_in,
+        "left_out": left_out,
+        "employers_in": len({e.posting.employer_id for e in going_in}),
+        "employers_told": len({e.posting.employer_id for e in pending}),
+        "subscribers": count_matching_for_entries(
+            [e.posting_id for e in going_in if not e.carried_over]
+        ),
+    }
+
+
 @transaction.atomic
 def entry_decide(*, entry, decision, by=None, reason=""):
     if entry.phase.is_frozen:

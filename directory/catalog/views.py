@@ -279,16 +279,21 @@ def bulk_approve(request, pk):
 
 
 @login_required
-@require_POST
 def phase_publish(request, pk):
+    """A page that says exactly what publishing does (posts in, posts left out and why, who is
+    emailed); its button publishes. Publishing cannot be undone."""
     phase = access.get_phase_for_staff(request.user, pk)
-    try:
-        services.phase_publish(phase=phase, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("bureau:phase_review", phase.pk)
-    messages.success(request, _("批次已发布，订阅者将收到邮件摘要。"))
-    return redirect("phase_detail", phase.pk)
+    if phase.is_public:
+        return redirect("phase_detail", phase.pk)
+    if request.method == "POST":
+        try:
+            services.phase_publish(phase=phase, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("bureau:phase_review", phase.pk)
+        messages.success(request, _("批次已发布，订阅者将收到邮件摘要。"))
+        return redirect("phase_detail", phase.pk)
+    return render(request, "review/publish_confirm.html", services.publish_summary(phase=phase))
 
 
 @login_required

@@ -152,4 +152,9 @@ def posting_take_down(request, pk):
         else:
             messages.success(request, _("岗位已下架，已通知申请人和用人单位。"))
             return redirect("bureau:phase_list")
-    return render(request, "review/take_down.html", {"posting": posting, "form": form})
+    context = {
+        "posting": posting,
+        "form": form,
+        "applicants": posting.applications.open_ones().count(),
+    }
+    return render(request, "review/take_down.html", context)

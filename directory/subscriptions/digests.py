@@ -199,6 +199,17 @@ def matching_subscription_ids(phase_id, *, after=0, limit=None):
     )
 
 
+def count_matching_for_entries(posting_ids):
+    """How many active subscriptions these posts would match (before the phase is published:
+    the confirmation page says how many people the digest goes to)."""
+    if not posting_ids:
+        return 0
+    postings = _matching(Posting.objects.filter(pk__in=posting_ids), OuterRef).filter(
+        region__path__startswith=OuterRef("region__path")
+    )
+    return Subscription.objects.active().filter(Exists(postings)).count()
+
+
 def postings_for(subscription, phase_id):
     """The phase's posts matching one subscription (for previews and tests)."""
 

@@ -44,6 +44,23 @@ def employer_decide(*, employer, by, status, reason=""):
     return employer
 
 
+def removal_summary(employer):
+    """What removing `employer` would do, for the confirmation page."""
+    from employers.models import Application
+
+    live = Posting.objects.filter(employer=employer, status=PostingStatus.LIVE)
+    return {
+        "live_postings": live.count(),
+        "applicants": Application.objects.filter(posting__in=live).open_ones().count(),
+        "pending_entries": PhaseEntry.objects.filter(
+            posting__employer=employer,
+            decision__in=[EntryDecision.PENDING, EntryDecision.APPROVED],
+            phase__status__in=[PhaseStatus.DRAFT, PhaseStatus.OPEN, PhaseStatus.IN_REVIEW],
+        ).count(),
+        "members": employer.memberships.count(),
+    }
+
+
 @transaction.atomic
 def employer_recognise(*, employer, by, title="", year=None, reason=""):
     """Bureau staff set a recognition ("妈妈岗就业基地", year) on a verified employer inside

@@ -104,6 +104,17 @@ def employer_licence(request, pk):
 def employer_decide(request, pk):
     employer = access.get_employer_for_staff(request.user, pk)
     form = DecideForm(request.POST, employer=employer)
+    if (
+        form.is_valid()
+        and form.cleaned_data["status"] == "removed"
+        and request.POST.get("confirmed") != "1"
+    ):
+        # Removal takes posts down and tells people: a page says so first; its button removes.
+        return render(
+            request,
+            "bureau/employer_remove_confirm.html",
+            {"employer": employer, "form": form, **verification.removal_summary(employer)},
+        )
     if form.is_valid():
         try:
             verification.employer_decide(

@@ -275,7 +275,12 @@ def test_4_bureau_reviews_and_publishes_the_yihe_phase(desktop, server):
         boxes.nth(index).check()
     page.get_by_role("button", name="批量通过选中的岗位").click()
     expect(page.get_by_text(re.compile(r"已通过 \d+ 个岗位"))).to_be_visible()
-    page.get_by_role("button", name="发布本批次").click()
+    page.get_by_role("link", name="发布本批次…").click()
+    # A page says what will happen first: what goes in, what is left out, who is emailed.
+    expect(page.get_by_text("发布后不能撤销")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"位订阅者"))).to_be_visible()
+    check_a11y(page)
+    page.get_by_role("button", name="确认发布").click()
     expect(page.get_by_role("heading", level=1, name=YIHE_PHASE)).to_be_visible()
     expect(page.get_by_text("批次已发布")).to_be_visible()
     expect(page.get_by_role("link", name=title)).to_be_visible()

@@ -84,7 +84,7 @@ def test_officer_imports_a_messy_spreadsheet_as_a_new_phase(desktop, server):
     expect(page.get_by_role("heading", level=1, name=samples.SAMPLE_TITLE)).to_be_visible()
     expect(page.get_by_label("审核结果").first).to_contain_text(f"通过（{rows}）")
     expect(page.get_by_role("main")).to_contain_text(samples.NEW_EMPLOYERS[1].name)
-    expect(page.get_by_role("button", name="发布本批次")).to_be_visible()
+    expect(page.get_by_role("link", name="发布本批次…")).to_be_visible()
 
     page.goto("/bureau/imports/")
     expect(page.get_by_role("link", name=samples.SAMPLE_TITLE)).to_be_visible()
