@@ -88,6 +88,13 @@ class PostingForm(forms.ModelForm):
         ]
         self.fields["contract"].choices.insert(0, ("", _("请选择")))
         self.fields["insurance"].choices.insert(0, ("", _("请选择")))
+        # Every other empty choice reads 请选择 / Choose in the page's language, not "---------".
+        for field in self.fields.values():
+            choices = getattr(field, "choices", None)
+            if choices and not isinstance(field, forms.ModelChoiceField):
+                field.choices = [
+                    ("", _("请选择")) if value == "" else (value, label) for value, label in choices
+                ]
         self.fields["pay_min"].required = True
         self.fields["pay_max"].required = True
 
@@ -113,6 +120,15 @@ class PostingForm(forms.ModelForm):
             notes.append(_("未缴纳社会保险：非全日制用工也应当缴纳工伤保险。"))
         if not posting.career_route:
             notes.append(_("没有写明转全职或晋升通道，求职者会看到“未说明职业发展”。"))
+        from .rules import age_ceilings
+
+        for ceiling in age_ceilings(
+            " ".join([posting.title, posting.description, posting.requirements])
+        ):
+            notes.append(
+                _("写有年龄上限“%(text)s”：审核人员会核实是否有正当理由，没有的可能被退回修改。")
+                % {"text": ceiling}
+            )
         return notes
 
 

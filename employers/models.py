@@ -403,6 +403,15 @@ class Posting(models.Model):
     def can_submit(self):
         return self.status in SUBMITTABLE_POSTING_STATUSES
 
+    @property
+    def can_delete(self):
+        """A draft never submitted anywhere and never applied to: nobody else has seen it."""
+        return (
+            self.status == PostingStatus.DRAFT
+            and not self.phase_entries.exists()
+            and not self.applications.exists()
+        )
+
     # -- derived fields ----------------------------------------------------------------------
 
     @property

@@ -32,14 +32,28 @@ CHILDREN_LAW = _(
 )
 
 # Each pattern is matched on normalised text (NFKC, no spaces or separators).
+_YEARS = r"([0-9一二两三四五六七八九十半]+年|[0-9一二两三四五六七八九十]+个月)(内|之内|以内)?"
+_BIRTH = r"(生育|生孩子|生小孩|要孩子|要小孩|怀孕|生二胎|生三胎|要二胎|要三胎|二胎|三胎|结婚)"
+# A state of marriage or childbearing as a condition; not a benefit that mentions it
+# (已婚员工可申请夫妻宿舍, 为员工配偶提供住房).
+_NOT_A_BENEFIT = r"(?!(员工|职工|人员|者|人士)?的?(可|可以|享受|提供|申请|配偶|家属|夫妻))"
 DISCRIMINATION_PATTERNS = [
     r"(限|仅限|仅招|只招|只限|要求|招聘|招)(女性|男性|女士|男士|女生|男生|女工|男工)",
     r"(限|仅限|只限)(女|男)(?![装鞋包士性生工])",
     r"(女性|男性|女士|男士|女生|男生|男|女)优先",
+    r"不(招|要|收|考虑|录用)(女性|男性|女士|男士|女生|男生|女|男)(?![装鞋包])",
+    r"(女性|男性|女士|男士|女生|男生)(勿扰|免谈|不考虑|不要|慎投|勿投)",
     r"性别(要求|限制|不限女|限)",
-    r"宝妈优先|妈妈优先|已婚优先|未婚优先|已育优先",
-    r"已婚已育|已婚未育|未婚未育|已婚|未婚|已育|未育|婚育|无生育计划|近期无生育|不孕",
-    r"(孕妇|怀孕|孕期|哺乳期)(者)?(勿扰|不要|除外|不招|免谈)",
+    r"宝妈优先|妈妈优先|已婚优先|未婚优先|已育优先|单身优先|未育优先",
+    r"(限|要求|只招|仅招|仅限)单身",
+    r"(已婚已育|已婚未育|未婚未育|已婚|未婚|已育|未育)" + _NOT_A_BENEFIT,
+    r"婚育(状况|情况|要求)?(?!假)",
+    r"无生育计划|近期无生育|不孕",
+    # Promises and time limits: 承诺三年内不生育, 入职两年内不要二胎, 一年内不得怀孕.
+    _YEARS + r"(不|不能|不得|不会|暂不|不准|不许|无|没有)(打算)?" + _BIRTH,
+    r"(承诺|保证|确保|签订?)(入职后)?(不|暂不)" + _BIRTH,
+    r"(不得|不能|不准|不许|禁止)" + _BIRTH,
+    r"(孕妇|怀孕|孕期|哺乳期|备孕)(者|期间|的|人员)?(勿扰|不要|除外|不招|免谈|不考虑|慎投)",
 ]
 _ASK = r"(提供|写明|填写|注明|说明|告知|上传|出示|提交|附上|写上|报上)?"
 _CHILD = r"(孩子|子女|小孩|儿女|儿子|女儿|宝宝|宝贝|小朋友)"
@@ -52,8 +66,14 @@ CHILDREN_PATTERNS = [
     _ASK + r"(婚姻(状况|状态|情况|证明)|结婚证|离婚证|婚否|是否结婚|是否已婚|是否离异|离异)",
 ]
 DEPOSIT_PATTERNS = [
-    r"押金|保证金|风险金|抵押金",
-    r"(培训|服装|工装|制服|入职|介绍|报名|材料|加盟|会员|办卡|建档|上岗证|押证)费",
+    r"押金|保证金|风险金|抵押金|押(身份证|证件|毕业证)",
+    r"(培训|服装|工装|制服|入职|介绍|报名|材料|加盟|会员|办卡|建档|上岗证|押证|体检|中介|"
+    r"手续|管理|办证|工牌|考试|资料|代理|激活|工本)费",
+    # Purchases the worker must make to get the work: the home-handicraft "materials kit" scam.
+    r"(需|须|必须|要|先|需要|需先|须先)(自费|自行|个人)?(购买|购|买|订购|采购|缴纳|交纳|支付|付)"
+    r"(材料|原料|工具|设备|产品|货品|样品|套装|材料包|工具包|手工包|学习资料|教材)",
+    r"(自购|自费购买)(材料|原料|工具|设备|产品|材料包|工具包)",
+    r"(从|在)?(工资|薪资|薪水|第一个月工资)中?(扣除?|扣款|抵扣)",
 ]
 # A promise not to charge is fine: 不收押金, 无需保证金, 免培训费, 培训费全免, 押金公司承担.
 NEGATION_BEFORE = re.compile(
@@ -81,7 +101,19 @@ SAFE_WORDS = [
     "婚纱",
     "育婴",
     "育儿",
+    "婚假",
+    "婚育假",
+    "产假",
+    "生育津贴",
+    "生育保险",
+    "配偶",
 ]
+
+# Not refused: an age ceiling is a warning for the reviewer to weigh (a post may have a lawful
+# reason, such as heavy lifting), shown on the review page and to the employer.
+AGE_CEILING = re.compile(
+    r"(年龄)?(\d{2})(周?岁)(以下|以内|之内|及以下)|(年龄|年纪)(不超过|不大于|不得超过|小于|低于|在)(\d{2})(周?岁)?"
+)
 
 _SEPARATORS = re.compile(r"[\s\u3000·•\-_*~～/\\|.,，。、:：;；'\"“”‘’()（）\[\]【】]+")
 
@@ -145,15 +177,19 @@ def find_violations(text):
                         after
                     ):
                         continue
-                    if any(
-                        r == rule and a < match.end() and match.start() < b for r, a, b in taken
-                    ):
-                        continue
-                    taken.append((rule, match.start(), match.end()))
+                # One phrase is one finding: "一年内不得怀孕" is not also "不得怀孕".
+                if any(r == rule and a < match.end() and match.start() < b for r, a, b in taken):
+                    continue
+                taken.append((rule, match.start(), match.end()))
                 violation = Violation(rule, match.group(0), law)
                 if violation not in found:
                     found.append(violation)
     return found
+
+
+def age_ceilings(text):
+    """Age limits in the text (35岁以下, 年龄不超过45岁): for the reviewer, not a refusal."""
+    return [m.group(0) for m in AGE_CEILING.finditer(normalise(text))]
 
 
 def validate_wording(value):

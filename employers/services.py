@@ -251,6 +251,17 @@ def _tell_applicants(posting, template, reason):
 
 
 @transaction.atomic
+def posting_delete(*, posting, by):
+    """An employer deletes its own draft (Posting.can_delete)."""
+    posting = Posting.objects.select_for_update().get(pk=posting.pk)
+    if not posting.can_delete:
+        raise ValidationError(
+            _("只有从未提交审核、也没有人申请过的草稿可以删除。"), code="not_deletable"
+        )
+    posting.delete()
+
+
+@transaction.atomic
 def posting_duplicate(*, posting, by):
     copy = Posting.objects.get(pk=posting.pk)
     copy.pk = None

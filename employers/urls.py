@@ -10,6 +10,7 @@ urlpatterns = [
     path("postings/<int:pk>/", views.posting_preview, name="posting_preview"),
     path("postings/<int:pk>/edit/", views.posting_edit, name="posting_edit"),
     path("postings/<int:pk>/duplicate/", views.posting_duplicate, name="posting_duplicate"),
+    path("postings/<int:pk>/delete/", views.posting_delete, name="posting_delete"),
     path("postings/<int:pk>/close/", views.posting_close, name="posting_close"),
     path("postings/<int:pk>/applications/", views.application_list, name="application_list"),
     path(

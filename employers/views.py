@@ -38,6 +38,24 @@ def _employer(request):
 
 
 @login_required
+def posting_delete(request, pk):
+    """A page that asks first; its button deletes the draft."""
+    posting = get_posting_for_user(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.posting_delete(posting=posting, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("employers:posting_preview", posting.pk)
+        messages.success(request, _("草稿“%(title)s”已删除。") % {"title": posting.title})
+        return redirect("employers:dashboard")
+    if not posting.can_delete:
+        messages.error(request, _("只有从未提交审核、也没有人申请过的草稿可以删除。"))
+        return redirect("employers:posting_preview", posting.pk)
+    return render(request, "employers/posting_delete.html", {"posting": posting})
+
+
+@login_required
 def dashboard(request):
     employer = _employer(request)
     postings = (
@@ -45,7 +63,12 @@ def dashboard(request):
         .annotate(
             waiting=Count(
                 "applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED)
-            )
+            ),
+            applicants=Count(
+                "applications",
+                filter=Q(applications__seeker__isnull=False)
+                & ~Q(applications__status=ApplicationStatus.WITHDRAWN),
+            ),
         )
         .select_related("region")
         .order_by("-updated_at")
@@ -57,6 +80,8 @@ def dashboard(request):
         "employer": employer,
         "by_status": by_status,
         "waiting": sum(p.waiting for p in postings),
+        # One tap to the new applications: the post's list when only one post has any.
+        "waiting_posts": [p for p in postings if p.waiting],
         "pending_revisions": PostingRevision.objects.filter(
             posting__employer=employer, status="pending"
         ).count(),

@@ -438,6 +438,58 @@ def test_without_hints_the_work_form_follows_the_hours_and_pay(world):
     assert checked.counts["work_form_inferred"] == 3
 
 
+def test_hourly_pay_for_school_hours_is_read_as_the_bureau_meant_it(world):
+    """No 用工形式 column, hourly pay, 09:00-15:00 Monday to Friday: 30 hours a week cannot be
+    非全日制 (art. 68), so the row is full-time by its hours, not refused as part-time by its
+    pay; each inference is listed (rows per form)."""
+    rows = [
+        row(岗位名称=f"收银{n}", 工作时间="周一至周五 9:00-15:00", 薪资待遇="25元/小时")
+        for n in range(3)
+    ]
+    rows.append(row(岗位名称="钟点工", 工作时间="周一至周五 9:00-11:00", 薪资待遇="25元/小时"))
+    checked = check(xlsx(sheet_of(*rows)), world)
+    assert checked.ok, checked.errors
+    forms = [p.work_form for p, _c in checked.postings]
+    assert forms == [WorkForm.FULL_TIME] * 3 + [WorkForm.HOURLY]
+    assert checked.counts["inferred_rows"] == {"full_time": [2, 3, 4], "hourly": [5]}
+
+
+def test_art_68_is_cited_only_where_the_sheet_says_part_time(world):
+    data = xlsx(
+        sheet_of(
+            row(
+                岗位名称="写明非全日制",
+                工作时间="周一至周五 9:00-15:00",
+                薪资待遇="25元/小时",
+                用工形式="非全日制",
+            ),
+            extra=["用工形式"],
+        )
+    )
+    checked = check(data, world)
+    assert not checked.ok
+    assert any("第六十八条" in e["message"] or "24" in e["message"] for e in checked.errors)
+
+
+def test_identical_errors_are_one_line_and_messages_fit_the_value():
+    from directory.imports.views import group_errors, row_ranges
+
+    errors = [
+        {"row": n, "column": "招聘人数", "letter": "C", "message": "同一个问题"}
+        for n in (2, 3, 4, 7)
+    ]
+    assert group_errors(errors) == [
+        {"column": "招聘人数", "letter": "C", "message": "同一个问题", "rows": "2–4、7", "count": 4}
+    ]
+    assert row_ranges([9]) == "9"
+    from directory.imports.cells import CellError, parse_openings
+
+    for value, words in (("-3", "正整数"), ("三", "正整数"), ("0", "正整数")):
+        with pytest.raises(CellError) as caught:
+            parse_openings(value)
+        assert words in str(caught.value), value
+
+
 def test_each_problem_is_reported_by_row_and_column(world):
     data = xlsx(
         sheet_of(

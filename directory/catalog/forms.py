@@ -59,15 +59,35 @@ class CallForm(forms.ModelForm):
 
 
 class DecisionForm(forms.Form):
+    """No decision is chosen for the officer: she picks one, and a refusal or a return states its
+    reason, beside the field when it is missing."""
+
     decision = forms.ChoiceField(
         label=_("审核结果"),
         choices=[
+            ("", _("请选择")),
             (EntryDecision.APPROVED, EntryDecision.APPROVED.label),
             (EntryDecision.REJECTED, EntryDecision.REJECTED.label),
             (EntryDecision.CHANGES_REQUESTED, EntryDecision.CHANGES_REQUESTED.label),
         ],
+        error_messages={"required": _("请选择审核结果。")},
     )
-    reason = forms.CharField(label=_("审核意见"), max_length=500, required=False)
+    reason = forms.CharField(
+        label=_("审核意见（不通过或退回修改时必填）"), max_length=500, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("decision")
+            in (
+                EntryDecision.REJECTED,
+                EntryDecision.CHANGES_REQUESTED,
+            )
+            and not (data.get("reason") or "").strip()
+        ):
+            self.add_error("reason", _("不通过或退回修改时必须填写理由。"))
+        return data
 
 
 class ReasonForm(forms.Form):

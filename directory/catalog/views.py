@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,6 +40,7 @@ from employers import access as employers_access
 from employers import services as employer_services
 from employers.choices import Sector, WorkForm
 from employers.models import PostingRevision, RevisionStatus
+from employers.rules import age_ceilings
 
 # ---------------------------------------------------------------------------------------------
 # Public pages: published phases and open calls
@@ -187,6 +190,10 @@ def phase_review(request, pk):
     )
     # A phase imported from a big spreadsheet has thousands of entries: a page at a time.
     entries_page = Paginator(entries, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    entries_page.object_list = list(entries_page.object_list)
+    for entry in entries_page.object_list:
+        p = entry.posting
+        entry.age_ceilings = age_ceilings(" ".join([p.title, p.description, p.requirements]))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -241,6 +248,9 @@ def phase_carry(request, pk):
 @login_required
 @require_POST
 def entry_decide(request, pk):
+    """Decide one entry; back where the officer was (the list with its filters, or the posting's
+    page). A form with a problem is shown again on the posting's page, the error beside its
+    field."""
     entry = access.get_entry_for_staff(request.user, pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
@@ -252,16 +262,25 @@ def entry_decide(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            form.add_error(None, error)
         else:
             messages.success(
                 request,
                 _("“%(title)s”：%(decision)s")
                 % {"title": entry.posting.title, "decision": entry.get_decision_display()},
             )
-    else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-    return redirect("bureau:phase_review", entry.phase_id)
+            return redirect(_back(request, reverse("bureau:phase_review", args=[entry.phase_id])))
+    return _posting_view(request, entry.posting, forms={entry.pk: form}, status=200)
+
+
+def _back(request, default):
+    """The page the officer came from (a review list with its filters), if it is ours."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 @login_required
@@ -275,7 +294,7 @@ def bulk_approve(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("已通过 %(n)s 个岗位。") % {"n": count})
-    return redirect("bureau:phase_review", phase.pk)
+    return redirect(_back(request, reverse("bureau:phase_review", args=[phase.pk])))
 
 
 @login_required
@@ -342,20 +361,33 @@ def revision_decide(request, pk):
 
 @login_required
 def posting_view(request, pk):
-    """A posting in the jurisdiction as seekers would see it, whatever its status."""
+    """Review on one page: the whole posting as seekers would see it, the rule warnings, the
+    employer's verification and history, and the decision for each phase it is in."""
+    posting = access.get_posting_for_staff(request.user, pk)
+    return _posting_view(request, posting)
+
+
+def _posting_view(request, posting, forms=None, status=200):
     from employers.quality import badges, meets_minimum_wage, minimum_for
     from momjobs.regions.models import MinimumWage
 
-    posting = access.get_posting_for_staff(request.user, pk)
     minimum = MinimumWage.in_force(posting.region)
+    entries = list(posting.phase_entries.select_related("phase").order_by("-phase_id"))
+    forms = forms or {}
+    for entry in entries:
+        entry.can_decide = not entry.phase.is_frozen and entry.decision != EntryDecision.WITHDRAWN
+        entry.form = forms.get(entry.pk) or DecisionForm(prefix=None)
+    text = " ".join([posting.title, posting.description, posting.requirements])
     context = {
         "posting": posting,
         "badges": badges(posting, minimum),
         "below_minimum": meets_minimum_wage(posting, minimum) is False,
         "minimum_line": minimum_for(posting, minimum),
-        "entries": posting.phase_entries.select_related("phase"),
+        "entries": entries,
+        "age_ceilings": age_ceilings(text),
+        "employer_events": posting.employer.status_events.order_by("-at")[:5],
     }
-    return render(request, "review/posting_view.html", context)
+    return render(request, "review/posting_view.html", context, status=status)
 
 
 # ---------------------------------------------------------------------------------------------

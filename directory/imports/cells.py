@@ -80,11 +80,13 @@ def parse_openings(value):
         raise CellError(_("请填写招聘人数，例如 5。"))
     if text in {"若干", "不限", "多名", "数名", "若干名", "若干人"}:
         raise CellError(_("招聘人数应写具体数字，不能写“%(text)s”。") % {"text": text})
+    if re.fullmatch(r"[-−－]\d+(\.\d+)?", text):
+        raise CellError(_("招聘人数应为正整数，不能是负数，例如 5。"))
     if not _OPENINGS.fullmatch(text):
-        raise CellError(_("招聘人数应为数字，例如 5。"))
+        raise CellError(_("招聘人数应为正整数，例如 5。"))
     number = int(text)
     if number < 1:
-        raise CellError(_("招聘人数至少为1。"))
+        raise CellError(_("招聘人数应为正整数，至少为1。"))
     return number
 
 
@@ -371,18 +373,25 @@ def parse_insurance(value):
 
 
 def infer_work_form(unit, windows, flexible):
-    """A sheet without 用工形式: hourly pay means hourly work; hours within the art. 68 limits
-    mean part-time (非全日制); anything longer is full-time. `windows`: sched.Window objects."""
+    """A sheet without 用工形式, read as the bureau meant it. The hours decide first: more than
+    4 hours a day or 24 a week cannot be 非全日制 (Labour Contract Law art. 68), so such a row is
+    全日制 whatever its pay unit (hourly pay for a full day is still a full day). Within those
+    limits, hourly pay means hourly work, piece pay piece-rate work, anything else part-time.
+    Flexible hours (no fixed windows) say nothing about length: the pay decides.
+    `windows`: sched.Window objects."""
+    if not flexible:
+        total, days = sched.weekly_minutes(windows), sched.working_days(windows)
+        within = (
+            total <= sched.PART_TIME_WEEKLY_MINUTES
+            and total <= days * sched.PART_TIME_DAILY_MINUTES
+        )
+        if not within:
+            return WorkForm.FULL_TIME
     if unit == PayUnit.HOUR:
         return WorkForm.HOURLY
     if unit == PayUnit.PIECE:
         return WorkForm.PIECE_RATE
-    if flexible:
-        return WorkForm.PART_TIME
-    total, days = sched.weekly_minutes(windows), sched.working_days(windows)
-    if total <= sched.PART_TIME_WEEKLY_MINUTES and total <= days * sched.PART_TIME_DAILY_MINUTES:
-        return WorkForm.PART_TIME
-    return WorkForm.FULL_TIME
+    return WorkForm.PART_TIME
 
 
 def phone_text(value):

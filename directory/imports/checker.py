@@ -293,7 +293,7 @@ class Checker:
         if errors:
             self._report(number, errors)
             return None
-        self._count(posting, inferred)
+        self._count(posting, inferred, number)
         return posting
 
     def _uscc(self, value):
@@ -424,9 +424,12 @@ class Checker:
                     }
                 )
 
-    def _count(self, posting, inferred):
+    def _count(self, posting, inferred, number=None):
         if inferred:
             self.counts["work_form_inferred"] += 1
+            # Every inference is listed in the report: which rows became which form.
+            rows = self.counts.setdefault("inferred_rows", {})
+            rows.setdefault(posting.work_form, []).append(number)
         if posting.contract == Contract.NOT_STATED:
             self.counts["contract_not_stated"] += 1
         if posting.insurance == Insurance.NOT_STATED:

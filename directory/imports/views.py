@@ -16,6 +16,7 @@ from directory.imports import services as import_services
 from directory.imports import template as samples
 from directory.imports.forms import ImportForm
 from directory.models import ImportStatus
+from employers.choices import WorkForm
 
 # Enough for the form's other fields and the multipart framing around the file.
 UPLOAD_MARGIN = 64 * 1024
@@ -94,6 +95,31 @@ def _upload(request, limiter):
     return redirect("bureau:import_detail", job.pk)
 
 
+def row_ranges(rows):
+    """[2, 3, 4, 7] -> "2–4、7": the rows a message is about, short enough to read."""
+    rows = sorted(set(rows))
+    parts, start = [], None
+    for index, row in enumerate(rows):
+        if start is None:
+            start = row
+        if index + 1 == len(rows) or rows[index + 1] != row + 1:
+            parts.append(str(start) if start == row else f"{start}–{row}")
+            start = None
+    return "、".join(parts)
+
+
+def group_errors(errors):
+    """The same message in the same column on many rows is one line naming the rows."""
+    groups = {}
+    for error in errors:
+        key = (error["column"], error.get("letter"), error["message"])
+        groups.setdefault(key, []).append(error["row"])
+    return [
+        {"column": c, "letter": letter, "message": m, "rows": row_ranges(rows), "count": len(rows)}
+        for (c, letter, m), rows in groups.items()
+    ]
+
+
 @login_required
 def import_detail(request, pk):
     job = access.get_import_job_for_staff(request.user, pk)
@@ -101,13 +127,21 @@ def import_detail(request, pk):
     file_errors = [e for e in job.errors if not e.get("row")]
     row_errors = [e for e in job.errors if e.get("row")]
     summary = job.summary or {}
+    counts = summary.get("counts", {})
+    labels = dict(WorkForm.choices)
+    inferred = [
+        {"form": labels.get(form, form), "rows": row_ranges(rows)}
+        for form, rows in sorted(counts.get("inferred_rows", {}).items())
+    ]
     context = {
         "job": job,
         "running": running,
         "file_errors": file_errors,
         "row_errors": row_errors,
+        "grouped_errors": group_errors(row_errors),
+        "inferred": inferred,
         "summary": summary,
-        "counts": summary.get("counts", {}),
+        "counts": counts,
         "skipped": summary.get("skipped", {}),
         "percent": int(100 * job.rows_done / job.rows_total) if job.rows_total else 0,
     }
