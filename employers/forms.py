@@ -181,7 +181,7 @@ class MessageForm(forms.Form):
     """A message to the applicant on its own: her status and interview details stay as they are."""
 
     text = forms.CharField(
-        label=_("给求职者留言"),
+        label=_("留言内容"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("请填写留言内容。")},

@@ -458,3 +458,37 @@ def test_posting_form_never_fails_badly(
     assert response.status_code in (200, 302)
     after = Posting.objects.count()
     assert after == before + (1 if response.status_code == 302 else 0)
+
+
+def test_employer_dashboard_links_new_applications_and_counts_applicants(
+    client, staff, application
+):
+    page = client.get(reverse("employers:dashboard")).content.decode()
+    link = reverse("employers:application_list", args=[application.posting_id])
+    assert f'<a href="{link}">1 份新申请等待查看</a>' in page
+    assert "1 人申请" in page
+
+
+def test_a_draft_can_be_deleted_after_a_confirmation(client, staff, personas):
+    from tests.factories import make_posting
+
+    draft = make_posting(personas.employer_a, title="写错的草稿")
+    url = reverse("employers:posting_delete", args=[draft.pk])
+    preview = client.get(reverse("employers:posting_preview", args=[draft.pk])).content.decode()
+    assert url in preview
+    assert "确认删除" in client.get(url).content.decode()
+    assert Posting.objects.filter(pk=draft.pk).exists()
+    assert client.post(url).url == reverse("employers:dashboard")
+    assert not Posting.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_submitted_posting_cannot_be_deleted(client, staff, application):
+    posting = application.posting
+    response = client.post(reverse("employers:posting_delete", args=[posting.pk]))
+    assert response.status_code == 302 and Posting.objects.filter(pk=posting.pk).exists()
+
+
+def test_the_long_posting_form_opens_with_an_error_summary_and_chinese_empty_choices(client, staff):
+    page = client.post(reverse("employers:posting_create"), {"title": ""}).content.decode()
+    assert "error-summary" in page and 'href="#id_title"' in page
+    assert "---------" not in page and "请选择" in page

@@ -369,8 +369,13 @@ MATRIX = {
     ],
     "bureau:entry_decide": [
         Row("GET",              (LOGIN,  405,    405,    405,    405,    405,    405,    405,    SETUP), case="pending_entry"),
-        Row("POST",             (LOGIN,  403,    403,    403,    403,    REVIEW, 404,    403,    SETUP), case="pending_entry"),
-        Row("POST",             (LOGIN,  403,    403,    403,    403,    404,    REVIEW, 403,    SETUP), case="linyi_entry"),
+        # No decision chosen: the posting's page again, the error beside the field.
+        Row("POST",             (LOGIN,  403,    403,    403,    403,    200,    404,    403,    SETUP), case="pending_entry"),
+        Row("POST",             (LOGIN,  403,    403,    403,    403,    404,    200,    403,    SETUP), case="linyi_entry"),
+        Row("POST",             (LOGIN,  403,    403,    403,    403,    REVIEW, 404,    403,    SETUP), case="pending_entry",
+            data={"decision": "approved"}),
+        Row("POST",             (LOGIN,  403,    403,    403,    403,    404,    REVIEW, 403,    SETUP), case="linyi_entry",
+            data={"decision": "approved"}),
     ],
     "bureau:revision_list": [
         Row("GET",              (LOGIN,  403,    403,    403,    403,    200,    200,    403,    SETUP)),

@@ -79,9 +79,12 @@ def test_decide_each_entry(client, officer, queue):
     no_reason = client.post(
         reverse("bureau:entry_decide", args=[entries[1].pk]), {"decision": "rejected"}
     )
-    assert no_reason.status_code == 302
+    # Refused, on the posting's own page, the error beside the reason field.
+    assert no_reason.status_code == 200
+    html = no_reason.content.decode()
+    assert 'id="id_reason_error"' in html and "必须填写理由" in html
     entries[1].refresh_from_db()
-    assert entries[1].decision == EntryDecision.PENDING  # refused: a reason is required
+    assert entries[1].decision == EntryDecision.PENDING
     client.post(
         reverse("bureau:entry_decide", args=[entries[1].pk]),
         {"decision": "rejected", "reason": "薪酬低于最低工资"},
@@ -268,3 +271,34 @@ def test_publishing_asks_first_and_says_exactly_what_will_happen(client, officer
     client.post(reverse("bureau:phase_publish", args=[phase.pk]))
     phase.refresh_from_db()
     assert phase.status == PhaseStatus.PUBLISHED
+
+
+def test_review_on_one_page_no_default_decision_and_filters_kept(client, officer, queue):
+    phase, postings = queue
+    posting = postings[0]
+    posting.description = "负责早餐备料。要求35岁以下，身体健康。"
+    posting.save()
+    entry = PhaseEntry.objects.get(phase=phase, posting=posting)
+    listing = client.get(reverse("bureau:phase_review", args=[phase.pk])).content.decode()
+    # The card carries the text where wording problems hide, and the age ceiling warning.
+    assert "负责早餐备料" in listing and "写有年龄上限" in listing
+    # No decision is chosen for the officer.
+    assert '<option value="">请选择</option>' in listing
+    page = client.get(reverse("bureau:posting_view", args=[posting.pk])).content.decode()
+    assert f'action="{reverse("bureau:entry_decide", args=[entry.pk])}"' in page
+    assert "35岁以下" in page and posting.employer.name in page
+    blank = client.post(reverse("bureau:entry_decide", args=[entry.pk]), {"decision": ""})
+    assert blank.status_code == 200 and "请选择审核结果" in blank.content.decode()
+    entry.refresh_from_db()
+    assert entry.decision == EntryDecision.PENDING
+    filtered = reverse("bureau:phase_review", args=[phase.pk]) + "?decision=pending&sector=catering"
+    ids = list(PhaseEntry.objects.filter(phase=phase).values_list("pk", flat=True))[:1]
+    back = client.post(
+        reverse("bureau:bulk_approve", args=[phase.pk]), {"entries": ids, "next": filtered}
+    )
+    assert back.url == filtered
+    elsewhere = client.post(
+        reverse("bureau:bulk_approve", args=[phase.pk]),
+        {"entries": ids, "next": "https://evil.example/"},
+    )
+    assert elsewhere.url == reverse("bureau:phase_review", args=[phase.pk])

@@ -302,7 +302,7 @@ def phase_publish(request, pk):
     """A page that says exactly what publishing does (posts in, posts left out and why, who is
     emailed); its button publishes. Publishing cannot be undone."""
     phase = access.get_phase_for_staff(request.user, pk)
-    if phase.is_public:
+    if phase.is_public and request.method != "POST":
         return redirect("phase_detail", phase.pk)
     if request.method == "POST":
         try:

@@ -221,8 +221,7 @@ def _break(rows):
     rows[5].cells["title"] = "保洁员（限女性，已婚已育）"
     rows[7].cells["openings"] = "=2+3"
     rows[11].cells["district"] = "兰山区"
-    rows[13].cells["hours"] = "8:00-18:00"
-    rows[13].cells["pay"] = "25元/小时"
+    rows[13].cells["openings"] = "-3"  # a negative count
     rows[15].cells["hours"] = "每天4小时"
     rows.insert(10, SampleRow(rows[9].employer, dict(rows[9].cells)))  # a row pasted twice
     # An employer of the demo under a name of its own making, and a code with a typo.

@@ -229,6 +229,7 @@ def test_2_employer_registers_is_verified_and_submits_a_posting(desktop, server,
     page.get_by_role("button", name="提交审核").click()
     expect(page.get_by_text("已提交审核。审核结果会通过邮件通知您。")).to_be_visible()
     STATE["employer_posting"] = title
+    STATE["employer_email"] = email
     expect_no_browser_errors(page)
 
 
@@ -269,6 +270,9 @@ def test_4_bureau_reviews_and_publishes_the_yihe_phase(desktop, server):
     card.get_by_role("button", name="提交审核结果").click()
     card = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=title))
     expect(card).to_contain_text("通过")
+    # The outcome the submit page promised reaches the employer.
+    approved = wait_for_mail(server, STATE["employer_email"], count=1)
+    assert any("审核通过" in str(m["Subject"]) and title in str(m["Subject"]) for m in approved)
     boxes = page.get_by_label("选中以批量通过")
     pending = boxes.count()
     for index in range(pending):

@@ -73,6 +73,11 @@ MATRIX = {
         Row("POST",             (LOGIN,  SETUP,  SETUP,  SETUP,  SETUP,  200,    200,    200,    SETUP)),
     ],
     # "Save these hours as mine" from a search (directory/search/views.py): seekers only.
+    # An employer deletes a draft nobody has seen (a fresh draft of employer A for each persona).
+    "employers:posting_delete": [
+        Row("GET",              (LOGIN,  403,    403,    200,    404,    403,    403,    403,    SETUP), case="deletable_draft"),
+        Row("POST",             (LOGIN,  403,    403,    Redirect("employers:dashboard"), 404, 403, 403, 403, SETUP), case="deletable_draft"),
+    ],
     "save_hours": [
         # No hours in the search: nothing to save, back to the results.
         Row("GET",              (LOGIN,  JOBS,   JOBS,   403,    403,    403,    403,    403,    SETUP)),
@@ -82,7 +87,14 @@ MATRIX = {
 }
 # fmt: on
 
+def _deletable_draft(world, client):
+    from tests.factories import make_posting
+
+    return {"pk": make_posting(world.personas.employer_a, title="草稿").pk}
+
+
 CASES = {
+    "deletable_draft": _deletable_draft,
     "phone_flow": _flow,
     "phone_flow_add": lambda w, c: _flow(w, c, purpose="add"),
     "phone_confirmed": _confirmed,
