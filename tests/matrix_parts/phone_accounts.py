@@ -87,6 +87,7 @@ MATRIX = {
 }
 # fmt: on
 
+
 def _deletable_draft(world, client):
     from tests.factories import make_posting
 
