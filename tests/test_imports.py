@@ -1093,3 +1093,38 @@ def test_a_province_bureau_must_say_which_city_a_shared_district_name_is_in(worl
     qingdao = Places(region("370200"))
     assert qingdao.named("山东省青岛市崂山区") == qingdao.named("崂山") == region("370212")
     assert qingdao.in_address("市北区城阳路8号") == region("370203")  # 城阳 is a road here
+
+
+def upload(officer_client, world, data, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(
+            reverse("bureau:import_new"),
+            {
+                "catalog": world["catalog"].pk,
+                "title": "第三批",
+                "default_sector": "catering",
+                "file": SimpleUploadedFile("岗位.xlsx", data),
+            },
+        )
+    return officer_client.get(response.url).content.decode()
+
+
+def test_a_school_hours_sheet_at_hourly_pay_imports_with_the_inference_listed(
+    officer_client, world, django_capture_on_commit_callbacks
+):
+    rows = [
+        row(岗位名称=f"收银{n}", 工作时间="周一至周五 9:00-15:00", 薪资待遇="25元/小时")
+        for n in range(3)
+    ]
+    page = upload(officer_client, world, xlsx(sheet_of(*rows)), django_capture_on_commit_callbacks)
+    assert "已导入 3 个岗位" in page
+    assert "按工时和薪资单位推断" in page and "全日制：第 2–4 行" in page
+
+
+def test_the_same_error_on_many_rows_is_one_line(
+    officer_client, world, django_capture_on_commit_callbacks
+):
+    rows = [row(岗位名称=f"收银{n}", 薪资待遇="面议") for n in range(3)]
+    page = upload(officer_client, world, xlsx(sheet_of(*rows)), django_capture_on_commit_callbacks)
+    assert "第 2–4 行" in page and "（共 3 行）" in page
+    assert page.count("<tr><td>第 ") == 1  # one line for the three rows

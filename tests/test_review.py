@@ -302,3 +302,24 @@ def test_review_on_one_page_no_default_decision_and_filters_kept(client, officer
         {"entries": ids, "next": "https://evil.example/"},
     )
     assert elsewhere.url == reverse("bureau:phase_review", args=[phase.pk])
+
+
+def test_the_publish_page_costs_the_same_queries_however_big_the_phase(
+    client, officer, personas, queue
+):
+    phase, _postings = queue
+    url = reverse("bureau:phase_publish", args=[phase.pk])
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for n in range(30):
+        posting = make_posting(personas.employer_a, title=f"多{n}")
+        add_entry(
+            phase, posting, decision=EntryDecision.APPROVED if n % 2 else EntryDecision.PENDING
+        )
+    with CaptureQueriesContext(connection) as big:
+        client.get(url)
+    assert len(big.captured_queries) == len(small.captured_queries)

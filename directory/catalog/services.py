@@ -93,30 +93,42 @@ def phase_publish(*, phase, by=None, at=None):
     return phase
 
 
+# The confirmation page names at most this many posts per list (a phase imported from a big
+# sheet has thousands); the counts above the lists are always complete.
+PUBLISH_LIST_LIMIT = 100
+
+
 def publish_summary(*, phase):
     """What publishing `phase` would do, for the confirmation page: the entries going in, those
     left out (by decision, with the reason), the employers emailed about a post left out, and
-    how many subscribers a matching post would be sent to (posts new in this phase)."""
+    how many subscribers a matching post would be sent to (posts new in this phase). A fixed
+    number of queries whatever the size of the phase."""
     from directory.subscriptions.digests import count_matching_for_entries
 
-    entries = list(
-        PhaseEntry.objects.filter(phase=phase)
-        .exclude(decision=EntryDecision.WITHDRAWN)
-        .select_related("posting__employer")
-        .order_by("posting__employer__name", "posting__title")
-    )
-    going_in = [e for e in entries if e.decision == EntryDecision.APPROVED]
-    left_out = [e for e in entries if e.decision != EntryDecision.APPROVED]
-    pending = [e for e in left_out if e.decision == EntryDecision.PENDING]
+    entries = PhaseEntry.objects.filter(phase=phase).exclude(decision=EntryDecision.WITHDRAWN)
+    going_in = entries.filter(decision=EntryDecision.APPROVED)
+    left_out = entries.exclude(decision=EntryDecision.APPROVED)
+    listed = ("posting__employer__name", "posting__title", "pk")
+
+    def names(queryset):
+        return list(
+            queryset.select_related("posting__employer").order_by(*listed)[:PUBLISH_LIST_LIMIT]
+        )
+
+    new_posts = going_in.filter(carried_over=False).values("posting_id")
     return {
         "phase": phase,
-        "going_in": going_in,
-        "left_out": left_out,
-        "employers_in": len({e.posting.employer_id for e in going_in}),
-        "employers_told": len({e.posting.employer_id for e in pending}),
-        "subscribers": count_matching_for_entries(
-            [e.posting_id for e in going_in if not e.carried_over]
-        ),
+        "going_in": names(going_in),
+        "left_out": names(left_out),
+        "going_in_count": going_in.count(),
+        "left_out_count": left_out.count(),
+        "employers_in": going_in.values("posting__employer").distinct().count(),
+        "employers_told": left_out.filter(decision=EntryDecision.PENDING)
+        .values("posting__employer")
+        .distinct()
+        .count(),
+        "subscribers": count_matching_for_entries(new_posts),
+        "list_limit": PUBLISH_LIST_LIMIT,
     }
 
 

@@ -200,10 +200,8 @@ def matching_subscription_ids(phase_id, *, after=0, limit=None):
 
 
 def count_matching_for_entries(posting_ids):
-    """How many active subscriptions these posts would match (before the phase is published:
-    the confirmation page says how many people the digest goes to)."""
-    if not posting_ids:
-        return 0
+    """How many active subscriptions these posts (ids, or a subquery of ids) would match, before
+    the phase is published: the confirmation page says how many people the digest goes to."""
     postings = _matching(Posting.objects.filter(pk__in=posting_ids), OuterRef).filter(
         region__path__startswith=OuterRef("region__path")
     )

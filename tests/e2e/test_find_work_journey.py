@@ -195,7 +195,7 @@ def test_a_new_visitor_finds_work_and_applies_on_her_phone(phone, desktop, serve
     employer.goto(f"/employer/postings/{posting_id}/applications/")
     employer.get_by_role("link", name="王芳").first.click()
     expect(employer.get_by_text(number)).to_be_visible()  # she agreed to give it
-    employer.get_by_label("新的状态").select_option("interview")
+    employer.get_by_label("下一步").select_option("interview")
     employer.get_by_label("面试时间").fill("2027-01-12T09:30")
     employer.get_by_label("面试地点").fill("市南区香港中路10号3楼")
     employer.get_by_role("button", name="更新并通知求职者").click()
