@@ -6,7 +6,7 @@ EMAIL_URL; `manage.py check --deploy` is then clean (tests/test_settings.py prov
 
 import os
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy
@@ -152,6 +152,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain text (email bodies and subjects, SMS): the same templates, never HTML-escaped, so
+        # a title with &, < or quotes reads as written (momjobs/lib/emails.py, sms.py).
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 DATABASES = {
@@ -160,11 +169,24 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _redis_db(url, db):
+    """The same Redis server, another database number."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+# Two roles, kept apart: REDIS_URL is the Celery broker (queued digests and imports: never
+# evicted), CACHE_REDIS_URL the cache and rate-limit counters (may be evicted: an LRU
+# `maxmemory` policy belongs on its server only). Locally one server, two databases; compose
+# runs two servers with their own memory policy (docs/operations.md).
+CACHE_REDIS_URL = env("CACHE_REDIS_URL", _redis_db(REDIS_URL, 1))
 CACHES = {
     "default": {
         # Django's, with one client per connection pool (momjobs/lib/cache.py).
         "BACKEND": "momjobs.lib.cache.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": CACHE_REDIS_URL,
         "KEY_PREFIX": "momjobs",
         "TIMEOUT": 300,
         # A cache that does not answer within a second is treated as away (momjobs/lib/cache.py).
@@ -273,8 +295,13 @@ SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 # Behind a TLS-terminating proxy (docker-compose's web sits behind one in production).
-if env_bool("BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the web server append to X-Forwarded-For (the client's address
+# is the one the farthest trusted proxy saw; momjobs/lib/ratelimit.py client_ip). 0: none, the
+# connection's own address is the client's. One proxy by default behind TLS termination.
+TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", "1" if BEHIND_TLS_PROXY else "0"))
 # Health checks come from the orchestrator over plain http.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 

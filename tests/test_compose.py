@@ -102,3 +102,24 @@ def test_the_celery_app_named_by_worker_and_beat_loads():
     assert app.conf.broker_url == settings.CELERY_BROKER_URL
     app.loader.import_default_modules()
     assert "momjobs.ping" in app.tasks
+
+
+def test_cache_and_broker_are_apart_each_with_its_memory_policy(compose):
+    """An LRU limit on the cache must never evict queued tasks (issue: cache and broker apart)."""
+    services = compose["services"]
+    broker = " ".join(services["redis"]["command"])
+    cache = " ".join(services["redis-cache"]["command"])
+    assert "--maxmemory-policy noeviction" in broker
+    assert "--maxmemory-policy allkeys-lru" in cache and "--maxmemory" in cache
+    env = services["web"]["environment"]
+    assert env["CACHE_REDIS_URL"].startswith("redis://redis-cache:")
+    assert "redis-cache" in services["web"]["depends_on"]
+
+
+def test_locally_the_cache_uses_another_database_than_the_broker(settings):
+    from urllib.parse import urlsplit
+
+    cache = urlsplit(settings.CACHES["default"]["LOCATION"])
+    broker = urlsplit(settings.CELERY_BROKER_URL)
+    assert (cache.hostname, cache.port) == (broker.hostname, broker.port)
+    assert cache.path != broker.path

@@ -124,9 +124,9 @@ def test_a_batch_renders_each_post_once_per_language(phase_world, mailoutbox):  
     original = digests.render_to_string
     before = synchronous_commit()
 
-    def counting(name, context):
+    def counting(name, context, **kwargs):
         rendered.append((name, context["p"].pk))
-        return original(name, context)
+        return original(name, context, **kwargs)
 
     digests.render_to_string = counting
     try:
@@ -235,3 +235,30 @@ def test_a_digest_says_where_pay_is_below_the_local_minimum(
     assert first == catering  # listed first: the warning sits between the two titles
     between = text.split(catering.title, 1)[1].split(domestic.title, 1)[0]
     assert warning in between
+
+
+def test_plain_text_parts_show_titles_as_written(db):
+    """A title with &, < and quotes reads as written in the text part and the subject, and is
+    escaped only in the HTML part (issue: plain-text emails unescaped)."""
+    from momjobs.lib import emails
+
+    title = '保洁 & 收银 <早班> "急招"'
+    message = emails.build(
+        to="a@example.test",
+        template="application_status",
+        context={
+            "title": title,
+            "employer": "A&B公司",
+            "status": "viewed",
+            "status_label": "已查看",
+            "interview_at": "",
+            "interview_place": "",
+            "message": "",
+            "url": "http://x/applications/",
+        },
+        language="zh-hans",
+    )
+    assert title in message.body and "A&B公司" in message.body and title in message.subject
+    assert (
+        "&amp;" not in message.body and "&lt;" not in message.body and "&quot;" not in message.body
+    )

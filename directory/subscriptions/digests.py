@@ -440,7 +440,7 @@ def post_fragments(posting, language, cache):
             }
             cache[key] = {
                 "html": render_to_string("emails/digest.html#item", context),
-                "text": render_to_string("emails/digest.txt#item", context),
+                "text": render_to_string("emails/digest.txt#item", context, using="text"),
             }
     return cache[key]
 

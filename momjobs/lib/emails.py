@@ -18,8 +18,12 @@ def build(*, to, template, context, language=None, headers=None):
     language = language or settings.LANGUAGE_CODE
     context = {**context, "SITE_URL": settings.SITE_URL}
     with translation.override(language):
-        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-        text = render_to_string(f"emails/{template}.txt", context)
+        # Subject and text part through the "text" engine (no HTML escaping); the HTML part
+        # through the default one.
+        subject = " ".join(
+            render_to_string(f"emails/{template}_subject.txt", context, using="text").split()
+        )
+        text = render_to_string(f"emails/{template}.txt", context, using="text")
         try:
             html = render_to_string(f"emails/{template}.html", context)
         except TemplateDoesNotExist:

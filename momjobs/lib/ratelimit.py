@@ -6,6 +6,7 @@ A refused request gets HTTP 429 with Retry-After and a page that says when to tr
 
 import functools
 import hashlib
+import ipaddress
 import time
 
 from django.conf import settings
@@ -14,12 +15,24 @@ from django.shortcuts import render
 
 
 def client_ip(request):
-    if getattr(settings, "BEHIND_TLS_PROXY", False):
-        # The proxy appends the real client address last; anything before it is client-supplied.
+    """The visitor's address. Behind TRUSTED_PROXIES proxies, each appends the address it saw to
+    X-Forwarded-For, so the visitor is the TRUSTED_PROXIES-th entry from the right; anything left
+    of it was typed by the client and is ignored. Without trusted proxies, the connection's."""
+    trusted = settings.TRUSTED_PROXIES
+    if trusted > 0:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= trusted and _is_address(hops[-trusted]):
+            return hops[-trusted]
     return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _is_address(text):
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _window_key(scope, key, period):

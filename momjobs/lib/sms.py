@@ -102,7 +102,7 @@ def build(*, to, template, context, language=None):
         missing = [name for name in PARAMS[template] if name not in context]
         if missing:
             raise ValueError(f"SMS {template!r} needs {', '.join(missing)} in its context")
-        text = " ".join(render_to_string(f"sms/{template}.txt", context).split())
+        text = " ".join(render_to_string(f"sms/{template}.txt", context, using="text").split())
     params = [str(context[name]) for name in PARAMS[template]]
     return Message(to=international(to), template=template, text=text, params=params)
 
