@@ -409,8 +409,9 @@ MATRIX = {
             data={"email": "not an address"}),
     ],
     "users:verify_email": [
-        # Seeker A's link: her profile when it is she who follows it, else the sign-in page.
-        Row("GET",              (LOGIN,  PROFILE, LOGIN, LOGIN,  LOGIN,  LOGIN,  LOGIN,  LOGIN,  SETUP), case="verify_token_a"),
+        # Seeker A's link: her profile when it is she who follows it, or when nobody is signed in
+        # (the first confirmation signs her in: the link came to her mailbox); else sign-in.
+        Row("GET",              (PROFILE, PROFILE, LOGIN, LOGIN,  LOGIN,  LOGIN,  LOGIN,  LOGIN,  SETUP), case="verify_token_a"),
         Row("GET",              (400,    400,    400,    400,    400,    400,    400,    400,    SETUP), case="bad_verify_token"),
     ],
     "users:resend_verification": [

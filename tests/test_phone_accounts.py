@@ -332,7 +332,7 @@ def test_email_sign_up_keeps_the_job_through_the_confirmation_email(
                 "next": apply_url,
             },
         )
-    assert response.url == apply_url
+    assert response.url == reverse("users:sign_up_sent")
     link = re.search(r"https?://[^/\s]+(/\S+/verify/\S+/)", mail.outbox[0].body).group(1)
     assert client.get(link).url == apply_url
 

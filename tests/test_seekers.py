@@ -42,15 +42,17 @@ def verify_from_mail(client, message):
 def test_sign_up_verify_and_consent(client, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = sign_up(client)
-    assert response.url == reverse("users:profile")
+    assert response.url == reverse("users:sign_up_sent")
     user = User.objects.get(email="mama@example.test")
     profile = SeekerProfile.objects.get(user=user)
     assert profile.privacy_policy_version and profile.privacy_consent_at
     assert user.email_verified_at is None
     assert len(mailoutbox) == 1
-    verify_from_mail(client, mailoutbox[0])
+    # The link confirms the address and signs her in (once).
+    assert verify_from_mail(client, mailoutbox[0]).url == reverse("users:profile")
     user.refresh_from_db()
     assert user.email_verified_at is not None
+    assert int(client.session["_auth_user_id"]) == user.pk
 
 
 @pytest.mark.parametrize(
@@ -70,9 +72,42 @@ def test_sign_up_refusals(client, overrides, field):
     assert not User.objects.exists()
 
 
-def test_duplicate_email(client, personas):
-    response = sign_up(client, email=personas.seeker_a.email)
-    assert "已注册" in response.content.decode()
+def test_a_taken_address_gets_the_same_page_and_its_owner_a_note(
+    client, personas, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Sign-up does not tell who has an account: the same page as a new address, and the
+    owner is emailed that someone tried (issue: sign-up enumeration)."""
+    taken = personas.seeker_a.email
+    with django_capture_on_commit_callbacks(execute=True):
+        first = sign_up(client, email=taken)
+    page_taken = client.get(first.url).content.decode()
+    other = client.__class__()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = other.post(
+            reverse("users:sign_up"),
+            {
+                "email": "brand.new@example.test",
+                "name": "王丽",
+                "password1": STRONG,
+                "password2": STRONG,
+                "consent": "on",
+            },
+        )
+    page_new = other.get(second.url).content.decode()
+    assert first.url == second.url == reverse("users:sign_up_sent")
+
+    def plain(page):
+        return (
+            re.sub(r'(value|nonce)="[^"]+"', "", page)
+            .replace(taken, "X")
+            .replace("brand.new@example.test", "X")
+        )
+
+    assert plain(page_taken) == plain(page_new)
+    assert User.objects.filter(email=taken).count() == 1
+    note = next(m for m in mailoutbox if m.to == [taken])
+    assert "有人用您的邮箱" in note.subject and "/accounts/password-reset/" in note.body
+    assert "_auth_user_id" not in client.session
 
 
 def test_tampered_verification_link(client):

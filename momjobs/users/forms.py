@@ -82,14 +82,9 @@ class SignUpForm(forms.Form):
     )
 
     def clean_email(self):
-        from .models import User
-
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(
-                _("该邮箱已注册。请直接登录，忘记密码可以重设。"), code="taken"
-            )
-        return email
+        # A taken address is not an error here: the page must not tell who has an account. The
+        # view sends its owner a note instead (seeker_views.sign_up).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         from django.contrib.auth import password_validation

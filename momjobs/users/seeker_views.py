@@ -65,23 +65,41 @@ def sign_up(request):
         if response is not None:
             return response
     if by_email and request.method == "POST" and form.is_valid():
+        # The same answer whether or not the address has an account: "check your mail". A new
+        # address gets its confirmation link (which signs her in); a taken one, a note to its
+        # owner. Nobody learns from this page who is registered.
         data = form.cleaned_data
-        user = seeker_sign_up(
-            email=data["email"],
-            password=data["password1"],
-            name=data["name"],
-            language=request.LANGUAGE_CODE,
-        )
-        _send_verification(user, next_url)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request,
-            _("注册成功。我们给 %(email)s 发了一封确认邮件，点击其中的链接后就可以申请岗位。")
-            % {"email": user.email},
-        )
-        return redirect(next_url or "users:profile")
+        owner = User.objects.filter(email__iexact=data["email"]).first()
+        if owner is None:
+            user = seeker_sign_up(
+                email=data["email"],
+                password=data["password1"],
+                name=data["name"],
+                language=request.LANGUAGE_CODE,
+            )
+            _send_verification(user, next_url)
+        else:
+            queue_email(
+                to=owner.email,
+                template="sign_up_attempt",
+                context={
+                    "login_url": absolute_url(reverse("users:login")),
+                    "reset_url": absolute_url(reverse("users:password_reset")),
+                },
+                language=owner.language,
+            )
+        request.session["sign_up_sent_to"] = data["email"]
+        return redirect("users:sign_up_sent")
     context = {"form": form, "phone_form": phone_form, "by_email": by_email, "next": next_url}
     return render(request, "users/sign_up.html", context)
+
+
+def sign_up_sent(request):
+    """After an email sign-up: check your mail (the same page for a new or a taken address)."""
+    email = request.session.get("sign_up_sent_to")
+    if not email:
+        return redirect("users:sign_up")
+    return render(request, "users/sign_up_sent.html", {"email": email})
 
 
 def verify_email(request, token):
@@ -92,11 +110,16 @@ def verify_email(request, token):
     user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
     if user is None:
         return render(request, "users/verify_failed.html", status=400)
-    if user.email_verified_at is None:
+    first_time = user.email_verified_at is None
+    if first_time:
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email_verified_at"])
     messages.success(request, _("邮箱已确认。"))
     next_url = safe_next(request, data.get("n", ""))
+    if first_time and not request.user.is_authenticated and user.is_seeker and user.is_active:
+        # The link finishes her sign-up: she is signed in, once (later clicks ask for sign-in).
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session.pop("sign_up_sent_to", None)
     if request.user == user:
         return redirect(next_url or "users:profile")
     login_url = reverse("users:login")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("2fa/", views.two_factor_verify, name="two_factor_verify"),
     path("sign-up/", seeker_views.sign_up, name="sign_up"),
+    path("sign-up/sent/", seeker_views.sign_up_sent, name="sign_up_sent"),
     path("phone/code/", phone_views.code, name="phone_code"),
     path("phone/welcome/", phone_views.finish, name="phone_finish"),
     path("phone/add/", phone_views.add, name="phone_add"),

@@ -14,6 +14,7 @@ from tests.matrix_base import LOGIN, PERSONAS, SETUP, Redirect, Row  # noqa: F40
 
 CODE = Redirect("users:phone_code")
 JOBS = Redirect("job_list")
+SIGN_UP = Redirect("users:sign_up")
 _numbers = itertools.count(13900000000)
 
 
@@ -52,6 +53,11 @@ MATRIX = {
             data={"code": "12"}),
         # Adding a number is for the signed-in account that asked: signed out, back to sign-in.
         Row("GET",              (LOGIN,  200,    200,    200,    200,    200,    200,    200,    SETUP), case="phone_flow_add"),
+    ],
+    # After an email sign-up: "check your mail"; without one, back to the sign-up page.
+    "users:sign_up_sent": [
+        Row("GET",              (SIGN_UP, SIGN_UP, SIGN_UP, SIGN_UP, SIGN_UP, SIGN_UP, SIGN_UP, SIGN_UP, SETUP)),
+        Row("GET",              (200,    200,    200,    200,    200,    200,    200,    200,    SETUP), case="sign_up_sent"),
     ],
     "users:phone_finish": [
         Row("GET",              (LOGIN,  LOGIN,  LOGIN,  LOGIN,  LOGIN,  LOGIN,  LOGIN,  LOGIN,  SETUP)),
@@ -94,7 +100,15 @@ def _deletable_draft(world, client):
     return {"pk": make_posting(world.personas.employer_a, title="草稿").pk}
 
 
+def _sent(world, client):
+    session = client.session
+    session["sign_up_sent_to"] = "someone@example.test"
+    session.save()
+    return {}
+
+
 CASES = {
+    "sign_up_sent": _sent,
     "deletable_draft": _deletable_draft,
     "phone_flow": _flow,
     "phone_flow_add": lambda w, c: _flow(w, c, purpose="add"),
