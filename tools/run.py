@@ -88,6 +88,52 @@ def start_child(name, argv, env, cwd=REPO):
     return process
 
 
+class Supervisor:
+    """Restarts a background process (worker, beat) that dies, and says so; the web server stays
+    up meanwhile. One that dies again and again (MAX_RESTARTS within WINDOW seconds) is left down,
+    with a message, rather than restarted in a tight loop."""
+
+    MAX_RESTARTS = 5
+    WINDOW = 60.0
+
+    def __init__(self, children, commands, env, clock=time.monotonic):
+        self.children = children
+        self.commands = commands  # name -> (argv, cwd): the restartable ones
+        self.env = env
+        self.clock = clock
+        self.restarts = {name: [] for name in commands}
+        self.given_up = set()
+
+    def check(self):
+        """Returns the name of a process that cannot be restarted and has stopped, else None."""
+        for name, process in list(self.children.items()):
+            if process.poll() is None or name in self.given_up:
+                continue
+            if name not in self.commands:
+                return name
+            now = self.clock()
+            recent = [t for t in self.restarts[name] if now - t < self.WINDOW]
+            if len(recent) >= self.MAX_RESTARTS:
+                say(
+                    f"{name} exited with code {process.returncode} again ({len(recent)} restarts "
+                    f"in {self.WINDOW:.0f} s); leaving it stopped, the web server stays up"
+                )
+                self.given_up.add(name)
+                continue
+            say(f"{name} exited with code {process.returncode}; restarting it")
+            argv, cwd = self.commands[name]
+            self.children[name] = start_child(name, argv, self.env, cwd=cwd)
+            self.restarts[name] = [*recent, now]
+            write_pids(self.children)
+        return None
+
+
+def write_pids(children):
+    PIDS.write_text(
+        " ".join(str(pid) for pid in [os.getpid(), *(p.pid for p in children.values())])
+    )
+
+
 def stop_children(children, timeout=20):
     for process in children.values():
         if process.poll() is None:
@@ -183,24 +229,28 @@ def main():
         children["web"] = start_child("web", WEB_CMD, env)
         children["worker"] = start_child("worker", WORKER_CMD, env)
         children["beat"] = start_child("beat", BEAT_CMD, env, cwd=DATA)
-        PIDS.write_text(
-            " ".join(str(pid) for pid in [os.getpid(), *(p.pid for p in children.values())])
+        write_pids(children)
+        supervisor = Supervisor(
+            children, {"worker": (WORKER_CMD, REPO), "beat": (BEAT_CMD, DATA)}, env
         )
 
         ready = False
         while True:
-            for name, process in children.items():
-                if process.poll() is not None:
-                    say(f"{name} exited with code {process.returncode}; stopping everything")
-                    return 1
+            stopped = supervisor.check()
+            if stopped is not None:
+                process = children[stopped]
+                say(f"{stopped} exited with code {process.returncode}; stopping everything")
+                return 1
             if not ready and healthy(f"{url}healthz"):
                 ready = True
                 say("")
                 say(f"妈妈岗 Mom Jobs is ready at {url}  ({time.monotonic() - started:.1f} s)")
                 say(f"  admin: {url}admin/   health: {url}healthz")
                 say("  demo sign-ins: printed above by load_demo")
-                mailbox = mail if env["EMAIL_URL"].startswith("file://") else env["EMAIL_URL"]
-                say(f"  mail folder: {mailbox}")
+                if env["EMAIL_URL"].startswith("file://"):
+                    say(f"  mail folder: {mail}")
+                else:  # (only the scheme: an SMTP URL holds its password)
+                    say(f"  mail: {env['EMAIL_URL'].partition(':')[0]}:// (EMAIL_URL)")
                 if env["SMS_URL"].startswith("file://"):
                     say(f"  SMS folder: {env['SMS_URL'].removeprefix('file://')}")
                 else:  # (only the scheme: a provider's URL holds its key)
