@@ -341,6 +341,9 @@ STANDARD_MONTH_HOURS = 174
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 LOGIN_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "10"))
 LOGIN_FAILURE_PERIOD = int(env("LOGIN_FAILURE_PERIOD", "900"))
+# Per client address (Redis): higher than the per-account limit, since a whole office or mobile
+# network can share one address.
+LOGIN_ADDRESS_FAILURE_LIMIT = int(env("LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
 
 # SMS codes for seekers' sign-in (momjobs/users/codes.py): per number one a minute (fixed) and
 # this many a day; per client address this many an hour.

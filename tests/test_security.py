@@ -193,3 +193,42 @@ def test_rate_limit_keys_are_short_whatever_was_typed():
     same, _ = ratelimit._window_key("login", "x" * 5000 + "\x00\U0010ffff", 60)
     other, _ = ratelimit._window_key("login", "x" * 5001, 60)
     assert same == long_key != other
+
+
+def test_a_stranger_slows_an_account_but_cannot_lock_it_and_the_holder_is_told(
+    client, personas, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.db.models import F
+
+    from momjobs.users.models import SignInFailure
+
+    settings.LOGIN_FAILURE_LIMIT = 3
+    officer = personas.bureau_inside
+    url = reverse("users:login")
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):
+            client.post(
+                url, {"username": officer.email, "password": "x"}, REMOTE_ADDR=f"10.0.0.{n}"
+            )
+    # The holder is emailed once, at the limit.
+    [note] = [m for m in mailoutbox if m.to == [officer.email]]
+    assert "登录失败" in note.subject and "/accounts/password-reset/" in note.body
+    slowed = client.post(url, {"username": officer.email, "password": PASSWORD})
+    assert slowed.status_code == 429 and int(slowed["Retry-After"]) <= 30
+    # Half a minute later the next try is allowed (a slowdown, not a lock).
+    SignInFailure.objects.update(at=F("at") - timedelta(seconds=31))
+    assert client.post(url, {"username": officer.email, "password": PASSWORD}).status_code == 302
+    assert not SignInFailure.objects.exists()  # success clears the count
+
+
+def test_one_busy_address_does_not_lock_a_whole_office(client, personas, settings):
+    """Failures on several accounts from one shared address: far more than one account's limit
+    before the address itself is refused."""
+    settings.LOGIN_FAILURE_LIMIT = 2
+    url = reverse("users:login")
+    for n in range(10):
+        client.post(url, {"username": f"someone{n}@example.test", "password": "x"})
+    ok = client.post(url, {"username": personas.seeker_a.email, "password": PASSWORD})
+    assert ok.status_code == 302

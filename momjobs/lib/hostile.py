@@ -5,6 +5,7 @@ PostgreSQL text cannot hold NUL, so a NUL in a path or a parameter that reaches 
 path and query string the views read directly, in one place.
 """
 
+from django.http import JsonResponse
 from django.shortcuts import render
 
 
@@ -20,5 +21,7 @@ class RejectNulMiddleware:
         # Path and query string only: the body is left for the view to read (the import sets
         # its own upload handlers first), and every form already refuses NUL in its fields.
         if "\x00" in request.path or _has_nul(request.GET):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": "invalid characters in the request"}, status=400)
             return render(request, "400.html", status=400)
         return self.get_response(request)

@@ -266,3 +266,18 @@ class SessionRecord(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class SignInFailure(models.Model):
+    """A failed password for an account (by a digest of the address typed), kept in PostgreSQL so
+    that throttling holds while Redis is away (momjobs/users/throttle.py)."""
+
+    account = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")
+
+    def __str__(self):
+        return f"{self.account[:8]} {self.at:%Y-%m-%d %H:%M}"

@@ -7,7 +7,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import sessions
+from . import sessions, throttle
 from .models import Role, User
 from .services import seeker_delete
 
@@ -27,4 +27,8 @@ def purge_unconfirmed_accounts():
     for user in stale.iterator():
         seeker_delete(user=user)
         count += 1
-    return {"accounts": count, "session_records": sessions.sweep_records()}
+    return {
+        "accounts": count,
+        "session_records": sessions.sweep_records(),
+        "sign_in_failures": throttle.sweep(),
+    }

@@ -12,16 +12,17 @@ from django.views.decorators.http import require_POST
 
 from momjobs.lib import ratelimit
 
-from . import phone_views, twofactor
+from . import phone_views, throttle, twofactor
 from .forms import CodeForm, PhoneSignInForm, SignInForm
 from .models import PhoneCode, TOTPDevice
 
 FAILURES = "login-failure"
 
 
-def _failure_keys(request):
-    email = (request.POST.get("username") or "").strip().lower()[:254]
-    return [("ip", ratelimit.client_ip(request)), ("account", email)]
+def _slow_down(request, seconds):
+    response = render(request, "429.html", {"retry_minutes": max(1, -(-seconds // 60))}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 class SignInView(auth_views.LoginView):
@@ -42,12 +43,17 @@ class SignInView(auth_views.LoginView):
         if request.POST.get("method") == "phone":
             return self.phone_post(request)
         period = settings.LOGIN_FAILURE_PERIOD
-        if settings.RATE_LIMITS_ENABLED and any(
-            ratelimit.count(f"{FAILURES}-{kind}", key, period) >= settings.LOGIN_FAILURE_LIMIT
-            for kind, key in _failure_keys(request)
-            if key
+        address = ratelimit.client_ip(request)
+        if (
+            settings.RATE_LIMITS_ENABLED
+            and ratelimit.count(f"{FAILURES}-ip", address, period)
+            >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
         ):
             return ratelimit.too_many(request, period)
+        # Per account: slowed down, counted in PostgreSQL (throttle.py), never a hard lock.
+        wait = throttle.wait_seconds(request.POST.get("username", ""))
+        if wait:
+            return _slow_down(request, wait)
         return super().post(request, *args, **kwargs)
 
     def phone_post(self, request):
@@ -66,14 +72,15 @@ class SignInView(auth_views.LoginView):
         return self.render_to_response(context)
 
     def form_invalid(self, form):
-        for kind, key in _failure_keys(self.request):
-            if key:
-                ratelimit.hit(f"{FAILURES}-{kind}", key, settings.LOGIN_FAILURE_PERIOD)
+        ratelimit.hit(
+            f"{FAILURES}-ip", ratelimit.client_ip(self.request), settings.LOGIN_FAILURE_PERIOD
+        )
+        throttle.record_failure(self.request.POST.get("username", ""))
         return super().form_invalid(form)
 
     def form_valid(self, form):
         user = form.get_user()
-        ratelimit.reset(f"{FAILURES}-account", user.email, settings.LOGIN_FAILURE_PERIOD)
+        throttle.reset(self.request.POST.get("username", ""))
         if twofactor.has_device(user):
             self.request.session[twofactor.SESSION_PENDING] = user.pk
             self.request.session["2fa_next"] = self.get_success_url()
