@@ -123,3 +123,17 @@ def test_locally_the_cache_uses_another_database_than_the_broker(settings):
     broker = urlsplit(settings.CELERY_BROKER_URL)
     assert (cache.hostname, cache.port) == (broker.hostname, broker.port)
     assert cache.path != broker.path
+
+
+def test_the_scale_profile_runs_two_replicas_and_two_workers_behind_a_proxy(compose):
+    services = compose["services"]
+    scale = {name for name, service in services.items() if "scale" in service.get("profiles", [])}
+    assert scale == {"web2", "worker2", "proxy"}
+    assert services["web2"]["command"] == services["web"]["command"]
+    assert services["worker2"]["command"][:4] == ["celery", "-A", "momjobs", "worker"]
+    assert all("beat" not in " ".join(services[name]["command"]) for name in ("web2", "worker2"))
+    conf = (REPO / "deploy" / "nginx-scale.conf").read_text()
+    assert "server web:8000;" in conf and "server web2:8000;" in conf
+    assert "$proxy_add_x_forwarded_for" in conf
+    mount = services["proxy"]["volumes"][0]
+    assert mount.startswith("./deploy/nginx-scale.conf:")
