@@ -94,9 +94,12 @@ class Browser:
         self.port = port
         self.cookies = SimpleCookie()
 
-    def request(self, method, path, data=None):
+    def request(self, method, path, data=None, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        headers = {"Cookie": "; ".join(f"{k}={m.value}" for k, m in self.cookies.items())}
+        headers = {
+            "Cookie": "; ".join(f"{k}={m.value}" for k, m in self.cookies.items()),
+            **(headers or {}),
+        }
         body = None
         if data is not None:
             body = urlencode(data)
@@ -114,16 +117,14 @@ class Browser:
         return self.request("POST", path, {"csrfmiddlewaretoken": token, **data})
 
 
-@pytest.fixture
-def replicas(tmp_path, broker):  # noqa: F811
-    cache = start_redis()
+def start_replicas(tmp_path, redis_broker, cache, count=2, **overrides):
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
         "DB_CONN_MAX_AGE": "0",
-        "REDIS_URL": broker.url,
+        "REDIS_URL": redis_broker.url,
         "CACHE_REDIS_URL": cache.url,
-        "CELERY_BROKER_URL": broker.url,
+        "CELERY_BROKER_URL": redis_broker.url,
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "DEBUG": "1",
         "ALLOWED_HOSTS": "localhost,127.0.0.1",
@@ -131,8 +132,10 @@ def replicas(tmp_path, broker):  # noqa: F811
         "BEHIND_TLS_PROXY": "0",
         "TRUSTED_PROXIES": "1",
         "RATE_LIMITS_ENABLED": "1",
+        **overrides,
     }
-    ports, processes = [free_port(), free_port()], []
+    ports = [free_port() for _ in range(count)]
+    processes = []
     for n, port in enumerate(ports):
         log = (tmp_path / f"web{n}.log").open("wb")
         processes.append(
@@ -157,13 +160,24 @@ def replicas(tmp_path, broker):  # noqa: F811
         )
     for port in ports:
         wait_for(lambda p=port: _answers(p), 60, f"web replica on {port}")
+    return ports, processes
+
+
+def stop_replicas(processes):
+    for process in processes:
+        os.killpg(process.pid, 15)
+        process.wait(20)
+
+
+@pytest.fixture
+def replicas(tmp_path, broker):  # noqa: F811
+    cache = start_redis()
+    ports, processes = start_replicas(tmp_path, broker, cache)
     proxy = Proxy(ports)
     threading.Thread(target=proxy.serve_forever, daemon=True).start()
     yield proxy, ports
     proxy.shutdown()
-    for process in processes:
-        os.killpg(process.pid, 15)
-        process.wait(20)
+    stop_replicas(processes)
     cache.stop()
 
 
@@ -218,3 +232,36 @@ def test_two_replicas_two_workers_one_digest_each(replicas, start_worker, sink):
     received = sink.by_recipient()
     assert sorted(received) == sorted(emails)
     assert all(len(ids) == 1 for ids in received.values()), received
+
+
+@pytest.mark.parametrize(("trusted", "shared"), [("1", False), ("0", True)])
+def test_rate_limits_count_each_visitor_through_gunicorn(
+    tmp_path,
+    broker,  # noqa: F811
+    trusted,
+    shared,
+):
+    """Ten sign-ups an hour per address, through a real gunicorn: with the proxy setting each
+    visitor (the address the proxy appended) has her own bucket; without it, the header is
+    ignored and everyone behind the proxy shares one."""
+    cache = start_redis()
+    [port], processes = start_replicas(tmp_path, broker, cache, count=1, TRUSTED_PROXIES=trusted)
+    try:
+
+        def sign_up(visitor):
+            browser = Browser(port)
+            _s, _l, page = browser.request("GET", "/accounts/sign-up/?with=email")
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+            return browser.request(
+                "POST",
+                "/accounts/sign-up/",
+                {"csrfmiddlewaretoken": token, "email": "not an address"},
+                headers={"X-Forwarded-For": visitor},
+            )[0]
+
+        assert all(sign_up("198.51.100.1") == 200 for _ in range(10))
+        assert sign_up("198.51.100.1") == 429
+        assert sign_up("198.51.100.2") == (429 if shared else 200)
+    finally:
+        stop_replicas(processes)
+        cache.stop()
