@@ -27,3 +27,12 @@ def force_login_verified(client, user):
     session = client.session
     session["2fa_verified"] = True
     session.save()
+
+
+def status_for(params):
+    """200, or 400 when a NUL is anywhere in the query (refused up front: momjobs/lib/hostile.py)."""
+    text = "".join(
+        str(k) + "".join(map(str, v if isinstance(v, list | tuple) else [v]))
+        for k, v in params.items()
+    )
+    return 400 if "\x00" in text else 200

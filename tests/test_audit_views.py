@@ -23,7 +23,7 @@ from employers.models import EmployerStatus
 from momjobs.users.models import Role
 from tests import strategies as s
 from tests.factories import make_employer, make_phase, make_user
-from tests.helpers import force_login_verified
+from tests.helpers import force_login_verified, status_for
 
 pytestmark = pytest.mark.django_db
 
@@ -108,10 +108,12 @@ def test_bad_filter_values_are_ignored_with_a_message(client, personas, log):
     force_login_verified(client, log["officer"])
     # Another bureau's officer is not a valid choice: nothing of Linyi's shows through it.
     linyi_label = AuditEntry.objects.get(actor=personas.bureau_outside).actor_label
-    for params in ({"action": "drop table"}, {"actor": linyi_label}, {"page": "x\x00"}):
+    for params in ({"action": "drop table"}, {"actor": linyi_label}, {"page": "x"}):
         response = client.get(LOG, params)
         assert response.status_code == 200
         assert len(lines(response)) == 2
+    # A NUL is refused before the view, with a plain page (momjobs/lib/hostile.py).
+    assert client.get(LOG, {"page": "x\x00"}).status_code == 400
     assert "执照模糊" not in client.get(LOG, {"actor": linyi_label}).content.decode()
 
 
@@ -197,6 +199,8 @@ FUZZ = hsettings(
 )
 def test_fuzz_the_log_filters(client, personas, log, action, actor, page):
     force_login_verified(client, log["officer"])
-    response = client.get(LOG, {"action": action, "actor": actor, "page": page})
-    assert response.status_code == 200
-    assert all(e.bureau == personas.qingdao for e in lines(response))
+    params = {"action": action, "actor": actor, "page": page}
+    response = client.get(LOG, params)
+    assert response.status_code == status_for(params)
+    if response.status_code == 200:
+        assert all(e.bureau == personas.qingdao for e in lines(response))

@@ -489,11 +489,13 @@ def test_dead_invitation_links(client, personas, state):
     else:
         token = "%00%27%3B--"
     url = f"/employer/invitation/{token}/"
+    # A NUL in the path is refused before any view (momjobs/lib/hostile.py); others: 邀请已失效.
+    expected, words = (400, "无法处理的字符") if state == "garbage" else (404, "邀请已失效")
     response = client.get(url)
-    assert response.status_code == 404
-    assert "邀请已失效" in response.content.decode()
+    assert response.status_code == expected
+    assert words in response.content.decode()
     form = {"display_name": "迟到", "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD}
-    assert client.post(url, form).status_code == 404
+    assert client.post(url, form).status_code == expected
     assert not User.objects.filter(email="late@example.test").exists()
 
 
