@@ -18,6 +18,36 @@ def personas(db):
     return Personas()
 
 
+@pytest.fixture
+def live(db):
+    """A live Qingdao posting, published in a phase (modules may define their own `live`)."""
+    from directory.models import PhaseStatus
+    from tests.factories import make_bureau, make_employer, make_phase, make_posting, publish
+
+    posting = make_posting(make_employer("青岛海之味餐饮管理有限公司", "370202"))
+    publish(make_phase(make_bureau("370200"), status=PhaseStatus.IN_REVIEW), [posting])
+    posting.refresh_from_db()
+    return posting
+
+
+@pytest.fixture
+def broker_down():
+    """The Celery broker points at a port nothing listens on (queued work runs in-process)."""
+    from momjobs.celery import app
+    from tests.services import free_port
+
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+    app.conf.task_always_eager = False
+    app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
+    app._pool = None
+    app.amqp._producer_pool = None
+    yield
+    for key, value in saved.items():
+        app.conf[key] = value
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests only need a correct one.

@@ -16,7 +16,6 @@ from django.urls import reverse
 
 from directory.models import PhaseStatus
 from directory.subscriptions import tasks as digest_tasks
-from momjobs.celery import app
 from momjobs.lib import cache as soft_cache
 from momjobs.lib import search_version
 from momjobs.lib.tasks import queue_email
@@ -36,20 +35,6 @@ def redis_down(settings):
     settings.CACHES = live
     soft_cache._down_until = 0.0
     search_version._pending = False
-
-
-@pytest.fixture
-def broker_down():
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
-    app.conf.task_always_eager = False
-    app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
-    app._pool = None
-    app.amqp._producer_pool = None
-    yield
-    for key, value in saved.items():
-        app.conf[key] = value
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 def qingdao_posting(title="社区早餐帮厨"):

@@ -13,31 +13,17 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.models import PhaseStatus
 from employers import services
 from employers.models import Application, ApplicationStatus, EmployerMembership
 from momjobs.users import phones
 from momjobs.users.models import Notify, PhoneCode, Role, SeekerProfile, User
 from tests.factories import (
-    make_bureau,
-    make_employer,
-    make_phase,
-    make_posting,
     make_seeker,
     make_user,
-    publish,
 )
 
 pytestmark = pytest.mark.django_db
 NUMBER = "13812345678"
-
-
-@pytest.fixture
-def live(db):
-    posting = make_posting(make_employer("青岛海之味餐饮管理有限公司", "370202"))
-    publish(make_phase(make_bureau("370200"), status=PhaseStatus.IN_REVIEW), [posting])
-    posting.refresh_from_db()
-    return posting
 
 
 def last_code(outbox, number=NUMBER):

@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.models import PhaseStatus, Report, ReportReason, Subscription
+from directory.models import Report, ReportReason, Subscription
 from directory.moderation.services import reports_erase_contacts
 from directory.subscriptions.retention import subscriptions_purge
 from employers import services
@@ -24,13 +24,8 @@ from momjobs.users.services import seeker_delete
 from momjobs.users.tasks import purge_unconfirmed_accounts
 from tests.factories import (
     PASSWORD,
-    make_bureau,
-    make_employer,
-    make_phase,
-    make_posting,
     make_seeker,
     make_user,
-    publish,
 )
 from tests.test_permission_matrix import private_files_in
 
@@ -41,14 +36,6 @@ pytestmark = pytest.mark.django_db
 def files(tmp_path, monkeypatch):
     private_files_in(tmp_path, monkeypatch)
     return tmp_path
-
-
-@pytest.fixture
-def live(db):
-    posting = make_posting(make_employer("青岛海之味餐饮管理有限公司", "370202"))
-    publish(make_phase(make_bureau("370200"), status=PhaseStatus.IN_REVIEW), [posting])
-    posting.refresh_from_db()
-    return posting
 
 
 @pytest.fixture

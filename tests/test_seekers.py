@@ -12,11 +12,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from directory.models import PhaseStatus
 from employers.models import Application, ApplicationEvent, ApplicationStatus, PostingStatus
 from employers.tasks import anonymise_old_applications
 from momjobs.users.models import SeekerProfile, User
-from tests.factories import make_bureau, make_employer, make_phase, make_posting, publish
 
 pytestmark = pytest.mark.django_db
 STRONG = "a-long-and-unusual-passphrase-2026"
@@ -194,14 +192,6 @@ def _zip_without_document():
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("readme.txt", "hello")
     return buffer.getvalue()
-
-
-@pytest.fixture
-def live(db):
-    posting = make_posting(make_employer("青岛海之味餐饮管理有限公司", "370202"))
-    publish(make_phase(make_bureau("370200"), status=PhaseStatus.IN_REVIEW), [posting])
-    posting.refresh_from_db()
-    return posting
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from urllib.parse import quote
 
 import pytest
 
-from momjobs.celery import app
 from momjobs.lib import sms
 from momjobs.lib.tasks import queue_sms, send_sms
 from tests.services import free_port
@@ -190,21 +189,6 @@ def test_a_bad_sms_url_stops_the_start():
 
 
 # -- queued after the commit --------------------------------------------------------------------
-
-
-@pytest.fixture
-def broker_down():
-    # As in tests/test_outage.py: the broker points at a port nothing listens on.
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
-    app.conf.task_always_eager = False
-    app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
-    app._pool = None
-    app.amqp._producer_pool = None
-    yield
-    for key, value in saved.items():
-        app.conf[key] = value
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 @pytest.mark.django_db

@@ -78,11 +78,9 @@ RECOVERY_CODE_COUNT = 10
 
 
 def _recovery_digest(code):
-    import hashlib
-    import hmac
+    from .codes import keyed_hash
 
-    plain = "".join(ch for ch in str(code).lower() if ch.isalnum())
-    return hmac.new(settings.SECRET_KEY.encode(), plain.encode(), hashlib.sha256).hexdigest()
+    return keyed_hash("".join(ch for ch in str(code).lower() if ch.isalnum()))
 
 
 def issue_recovery_codes(user):
