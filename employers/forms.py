@@ -1,8 +1,10 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from momjobs.regions.models import COUNTY_LEVEL, Region, RegionKind
 
+from . import followups
 from .choices import Contract, Insurance
 from .models import ApplicationStatus, Posting
 
@@ -152,10 +154,17 @@ class StatusForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     interview_place = forms.CharField(label=_("面试地点"), max_length=200, required=False)
+    start_date = forms.DateField(
+        label=_("入职日期（录用时填写）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("还没定的话，先填预计日期，以后可以修改。入职后 1、3、6 个月时平台会回访。"),
+    )
     message = forms.CharField(label=_("给求职者的留言（可选）"), max_length=300, required=False)
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
+        self.application = application
         labels = dict(ApplicationStatus.choices)
         steps = [
             (s, _("改面试时间或地点") if s == application.status else labels[s])
@@ -174,7 +183,33 @@ class StatusForm(forms.Form):
                 self.add_error("interview_at", _("邀请面试时请填写面试时间。"))
             if not data.get("interview_place"):
                 self.add_error("interview_place", _("邀请面试时请填写面试地点。"))
+        if data.get("status") == ApplicationStatus.HIRED and "start_date" not in self.errors:
+            try:
+                followups.check_start_date(self.application, data.get("start_date"))
+            except ValidationError as error:
+                self.add_error("start_date", error)
         return data
+
+
+class StartDateForm(forms.Form):
+    """The employer corrects the start date of a hire."""
+
+    start_date = forms.DateField(
+        label=_("入职日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("请填写入职日期。"),
+            "invalid": _("请按 年-月-日 填写日期。"),
+        },
+    )
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application = application
+        self.fields["start_date"].initial = application.start_date
+
+    def clean_start_date(self):
+        return followups.check_start_date(self.application, self.cleaned_data["start_date"])
 
 
 class MessageForm(forms.Form):

@@ -601,6 +601,12 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("投递时间"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # A hire (employers/followups.py): the start date the employer gave (and may correct), her
+    # "I did not start", and her "stop asking me" (the follow-ups' consent withdrawn). These are
+    # no personal data once the row is anonymous: they stay, and the bureau's figures with them.
+    start_date = models.DateField(_("入职日期"), null=True, blank=True)
+    not_started_at = models.DateTimeField(_("本人表示未入职"), null=True, blank=True)
+    follow_ups_stopped_at = models.DateTimeField(_("停止回访"), null=True, blank=True)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -613,6 +619,14 @@ class Application(models.Model):
                 fields=["posting", "seeker"],
                 condition=Q(seeker__isnull=False),
                 name="application_once_per_posting",
+            )
+        ]
+        indexes = [
+            # The follow-up task's scan (employers/followups.py send_due): hires by start date.
+            models.Index(
+                fields=["start_date"],
+                condition=Q(status="hired", start_date__isnull=False),
+                name="application_hire_start",
             )
         ]
 
@@ -662,6 +676,77 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.application_id} {self.status}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Follow-ups after a hire (employers/followups.py asks; directory/outcomes counts)
+
+
+class Party(models.TextChoices):
+    SEEKER = "seeker", _("求职者本人")
+    EMPLOYER = "employer", _("用人单位")
+
+
+class LeaveReason(models.TextChoices):
+    HOURS = "hours", _("工作时间变了")
+    PAY = "pay", _("工资待遇")
+    CONTRACT_ENDED = "contract_ended", _("合同或用工期满")
+    CHILDCARE = "childcare", _("照顾孩子")
+    HEALTH = "health", _("健康原因")
+    DISMISSED = "dismissed", _("被辞退")
+    OTHER_JOB = "other_job", _("找到了其他工作")
+    OTHER = "other", _("其他原因")
+
+
+class FollowUpSource(models.TextChoices):
+    ASKED = "asked", _("已询问")
+    # Not asked: the same party already said the work had ended (the answer stands), or the
+    # follow-up fell due while an earlier one was still to be asked (a start date entered late).
+    CARRIED = "carried", _("沿用上次回答")
+    SKIPPED = "skipped", _("未询问")
+
+
+# Months after the start date at which each party is asked "still working there?".
+FOLLOW_UP_MONTHS = (1, 3, 6)
+
+
+class FollowUp(models.Model):
+    """One question to one party about one hire at 1, 3 or 6 months: created once (the unique
+    constraint), when it falls due, by the task that sends its one message."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    month = models.PositiveSmallIntegerField(_("入职后月数"))
+    party = models.CharField(_("回答方"), max_length=10, choices=Party.choices)
+    source = models.CharField(max_length=10, choices=FollowUpSource.choices)
+    due_on = models.DateField(_("回访日期"))
+    sent_at = models.DateTimeField(_("发出时间"), null=True, blank=True)
+    channel = models.CharField(max_length=10, blank=True)  # "sms" or "email"
+    answered_at = models.DateTimeField(_("首次回答时间"), null=True, blank=True)
+    changed_at = models.DateTimeField(_("最近修改时间"), null=True, blank=True)
+    still_working = models.BooleanField(_("仍在岗"), null=True, blank=True)
+    ended_on = models.DateField(_("离职日期"), null=True, blank=True)
+    reason = models.CharField(_("离职原因"), max_length=20, choices=LeaveReason.choices, blank=True)
+
+    class Meta:
+        ordering = ["month", "party"]
+        verbose_name = _("入职回访")
+        verbose_name_plural = _("入职回访")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "month", "party"], name="follow_up_once"
+            ),
+            models.CheckConstraint(condition=Q(month__in=FOLLOW_UP_MONTHS), name="follow_up_month"),
+        ]
+        indexes = [models.Index(fields=["party", "month", "still_working"])]
+
+    def __str__(self):
+        return f"{self.application_id} {self.party} {self.month}"
+
+    @property
+    def is_answered(self):
+        return self.still_working is not None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from momjobs.lib.tasks import queue_email
 from momjobs.users.models import Role, SeekerProfile, User
 from momjobs.users.notify import tell_seeker
 
+from . import followups
 from .models import (
     Application,
     ApplicationEvent,
@@ -401,10 +402,10 @@ def _status_news(application, *, status, interview_at, interview_place, message)
 
 @transaction.atomic
 def application_set_status(
-    *, application, status, by, interview_at=None, interview_place="", message=""
+    *, application, status, by, interview_at=None, interview_place="", message="", start_date=None
 ):
     """The employer moves an application on, only forwards (Application.next_statuses); the
-    seeker is told where she reads it."""
+    seeker is told where she reads it. A hire needs its start date (employers/followups.py)."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if status == ApplicationStatus.WITHDRAWN:
         raise ValidationError(_("只有求职者本人可以撤回申请。"), code="not_yours")
@@ -421,6 +422,8 @@ def application_set_status(
         )
     if status == ApplicationStatus.INTERVIEW and (interview_at is None or not interview_place):
         raise ValidationError(_("邀请面试时请填写面试时间和地点。"), code="interview_details")
+    if status == ApplicationStatus.HIRED:
+        application.start_date = followups.check_start_date(application, start_date)
     application.status = status
     if status == ApplicationStatus.INTERVIEW:
         application.interview_at = interview_at
@@ -439,6 +442,8 @@ def application_set_status(
             else "",
             message=message,
         )
+        if status == ApplicationStatus.HIRED:
+            news["start_date"] = application.start_date.isoformat()
         tell_seeker(user=application.seeker, template="application_status", context=news)
     return application
 

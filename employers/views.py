@@ -18,15 +18,22 @@ from django.views.decorators.http import require_POST
 from momjobs.lib.schedule_forms import window_formset
 from momjobs.regions.models import MinimumWage
 
-from . import services
+from . import followups, services
 from .access import (
     get_application_for_employer_user,
     get_posting_for_user,
     require_employer_staff,
 )
 from .export import safe_cell
-from .forms import CloseForm, MessageForm, NotesForm, PostingForm, StatusForm
-from .models import Application, ApplicationStatus, Posting, PostingRevision, PostingStatus
+from .forms import CloseForm, MessageForm, NotesForm, PostingForm, StartDateForm, StatusForm
+from .models import (
+    Application,
+    ApplicationStatus,
+    Party,
+    Posting,
+    PostingRevision,
+    PostingStatus,
+)
 from .quality import badges, meets_minimum_wage, minimum_for
 
 
@@ -268,6 +275,10 @@ def application_detail(request, pk):
         request.POST if "employer_notes" in request.POST else None,
         initial={"employer_notes": application.employer_notes},
     )
+    start_form = StartDateForm(
+        request.POST if "start_date" in request.POST and "status" not in request.POST else None,
+        application=application,
+    )
     if request.method == "POST":
         if "status" in request.POST and status_form.is_valid():
             data = status_form.cleaned_data
@@ -279,6 +290,7 @@ def application_detail(request, pk):
                     interview_at=data["interview_at"],
                     interview_place=data["interview_place"],
                     message=data["message"],
+                    start_date=data["start_date"],
                 )
             except ValidationError as error:
                 status_form.add_error(None, error)
@@ -297,6 +309,19 @@ def application_detail(request, pk):
             else:
                 messages.success(request, _("留言已发送给求职者。"))
                 return redirect("employers:application_detail", application.pk)
+        elif "start_date" in request.POST and "status" not in request.POST:
+            if start_form.is_valid():
+                try:
+                    followups.correct_start_date(
+                        application=application,
+                        start_date=start_form.cleaned_data["start_date"],
+                        by=request.user,
+                    )
+                except ValidationError as error:
+                    start_form.add_error(None, error)
+                else:
+                    messages.success(request, _("入职日期已更新。"))
+                    return redirect("employers:application_detail", application.pk)
         elif "employer_notes" in request.POST and notes_form.is_valid():
             application.employer_notes = notes_form.cleaned_data["employer_notes"]
             application.save(update_fields=["employer_notes", "updated_at"])
@@ -308,6 +333,11 @@ def application_detail(request, pk):
         "status_form": status_form,
         "message_form": message_form,
         "notes_form": notes_form,
+        "start_form": start_form,
+        "follow_ups": [
+            (row, followups.answer_state(row), followups.token_for(row))
+            for row in application.follow_ups.filter(party=Party.EMPLOYER)
+        ],
     }
     return render(request, "employers/application_detail.html", context)
 

@@ -7,14 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from momjobs.lib import ratelimit
 from momjobs.users.models import Notify
 
-from . import services
+from . import followups, services
 from .access import get_application_for_seeker
 from .forms_seeker import ApplyForm
-from .models import Application, ApplicationStatus, Posting
+from .models import Application, ApplicationStatus, FollowUpSource, Party, Posting
 
 
 def _require_seeker(user):
@@ -72,9 +73,15 @@ def applications(request):
     rows = (
         Application.objects.for_seeker(request.user)
         .select_related("posting__employer")
-        .prefetch_related("events")
+        .prefetch_related("events", "follow_ups")
         .order_by("-created_at")
     )
+    for application in rows:
+        application.my_follow_ups = [
+            (row, followups.answer_state(row), followups.token_for(row))
+            for row in application.follow_ups.all()
+            if row.party == Party.SEEKER and row.source == FollowUpSource.ASKED
+        ]
     return render(
         request,
         "seeker/applications.html",
@@ -98,3 +105,28 @@ def withdraw(request, pk):
         messages.error(request, _("该申请不能撤回。"))
         return redirect("seeker:applications")
     return render(request, "seeker/withdraw.html", {"application": application})
+
+
+@login_required
+def not_started(request, pk):
+    """ "I did not start": a page says what it does; its button records it."""
+    application = get_application_for_seeker(request.user, pk)
+    if application.status != ApplicationStatus.HIRED or application.start_date is None:
+        messages.error(request, _("只有已录用的申请才能这样标记。"))
+        return redirect("seeker:applications")
+    if request.method == "POST":
+        followups.seeker_not_started(application=application, by=request.user)
+        messages.success(
+            request, _("已记录：您没有入职。单位会收到通知，平台不会再就这份工作询问您。")
+        )
+        return redirect("seeker:applications")
+    return render(request, "seeker/not_started.html", {"application": application})
+
+
+@login_required
+@require_POST
+def stop_follow_ups(request, pk):
+    application = get_application_for_seeker(request.user, pk)
+    followups.stop_follow_ups(application=application)
+    messages.success(request, _("好的，不会再就这份工作询问您了。"))
+    return redirect("seeker:applications")

@@ -369,6 +369,18 @@ UNCONFIRMED_ACCOUNT_DAYS = int(env("UNCONFIRMED_ACCOUNT_DAYS", "30"))
 UNCONFIRMED_SUBSCRIPTION_DAYS = int(env("UNCONFIRMED_SUBSCRIPTION_DAYS", "30"))
 UNSUBSCRIBED_RETENTION_DAYS = int(env("UNSUBSCRIBED_RETENTION_DAYS", "30"))
 APPLICATION_RETENTION_DAYS = int(env("APPLICATION_RETENTION_DAYS", "180"))
+# Follow-ups after a hire (employers/followups.py, docs/followups.md): a question may first be
+# answered this many days after it was sent, and an answer changed this many days after it was
+# first given; a question more than FOLLOW_UP_LATE_DAYS overdue is not asked (a start date given
+# late); a start date may lie at most FOLLOW_UP_MAX_START_DAYS ahead.
+FOLLOW_UP_ANSWER_DAYS = int(env("FOLLOW_UP_ANSWER_DAYS", "30"))
+FOLLOW_UP_CHANGE_DAYS = int(env("FOLLOW_UP_CHANGE_DAYS", "7"))
+FOLLOW_UP_LATE_DAYS = int(env("FOLLOW_UP_LATE_DAYS", "30"))
+FOLLOW_UP_MAX_START_DAYS = int(env("FOLLOW_UP_MAX_START_DAYS", "180"))
+CELERY_BEAT_SCHEDULE["send-follow-ups"] = {
+    "task": "employers.send_follow_ups",
+    "schedule": 3600,
+}
 # Apps that hold a seeker's data elsewhere export and erase it through these (momjobs.users
 # may not import them).
 MOMJOBS_SEEKER_DATA = ["employers.privacy", "directory.privacy"]

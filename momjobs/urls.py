@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("employer/", include("employers.urls")),
     path("employer/", include(directory_urls.employer_urlpatterns)),
     path("", include("employers.urls_seeker")),
+    path("follow-up/", include("employers.urls_followup")),
     path("bureau/", include((directory_urls.bureau_urlpatterns, "bureau"))),
     path("", include("directory.urls")),
     prefix_default_language=False,

@@ -37,6 +37,7 @@ SKIPPED_DIRS = {"migrations", "__pycache__"}
 
 # The capability packages of directory/: check 2 collapses each to one node.
 CAPABILITIES = (
+    "outcomes",
     "search",
     "exports",
     "subscriptions",
@@ -67,6 +68,8 @@ LAYERS = (
         # named here or below (the longest prefix is then just "directory").
         "directory",
     ),
+    # Hires and retention: figures the catalog, verification and dashboard all show.
+    ("directory.outcomes",),
     ("directory.search",),
     ("directory.exports",),
     ("directory.subscriptions",),

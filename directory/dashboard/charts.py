@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from directory.outcomes.figures import SMALL_COUNT
+
 WIDTH = 400
 LABEL_WIDTH = 132  # the labels' column, right-aligned against the bars
 GAP = 6
@@ -30,6 +32,7 @@ class Bar:
     label: str  # in full: the bar's tooltip and the table's row
     short: str  # as drawn (shortened to fit the labels' column)
     value: int
+    text: str  # the figure as drawn ("<5" for a small count of people)
     y: str
     text_y: str
     width: str
@@ -73,21 +76,30 @@ def _num(value):
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def bar_chart(*, chart_id, title, rows):
-    """rows: [(label, value)] in the order to draw. Values are counts (non-negative)."""
+def bar_chart(*, chart_id, title, rows, people=False):
+    """rows: [(label, value)] in the order to draw. Values are counts (non-negative). With
+    `people`, counts from 1 to 4 are drawn as "<5" with no bar (its length would tell)."""
     rows = [(str(label), max(int(value or 0), 0)) for label, value in rows]
+
+    def small(value):
+        return people and 0 < value < SMALL_COUNT
+
+    def text(value):
+        return "<5" if small(value) else str(value)
+
     top = max((value for _label, value in rows), default=0)
     bar_x = LABEL_WIDTH + GAP
     span = WIDTH - bar_x - VALUE_WIDTH
     bars = []
     for index, (label, value) in enumerate(rows):
         y = PAD + index * ROW
-        width = span * value / top if top else 0
+        width = span * value / top if top and not small(value) else 0
         bars.append(
             Bar(
                 label=label,
                 short=fit(label, LABEL_WIDTH / FONT),
                 value=value,
+                text=text(value),
                 y=_num(y + (ROW - BAR) / 2),
                 text_y=_num(y + ROW / 2 + FONT * 0.35),
                 width=_num(width),
@@ -99,7 +111,7 @@ def bar_chart(*, chart_id, title, rows):
         description = _("共 %(n)s 项；最多的是“%(label)s”，%(value)s。") % {
             "n": len(rows),
             "label": label,
-            "value": value,
+            "value": text(value),
         }
     else:
         description = _("暂无数据。")

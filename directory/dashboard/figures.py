@@ -8,7 +8,7 @@ rows, so the page costs the same dozen queries whether a bureau has ten postings
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, IntegerField, Q, Subquery, Sum
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
@@ -23,23 +23,13 @@ from directory.models import (
     Phase,
     PhaseEntry,
 )
+from directory.outcomes.figures import SMALL_COUNT, inside, phase_in_force
 from employers.choices import Sector
 from employers.models import Application, ApplicationStatus, Employer, Posting, PostingStatus
 from momjobs.regions.models import Region
 
-PUBLIC_PHASES = ("published", "superseded")
 COUNTED_DECISIONS = [d for d in EntryDecision.values if d != EntryDecision.WITHDRAWN]
 HIRED = Q(status=ApplicationStatus.HIRED)
-
-
-def inside(paths, field_name):
-    """Rows whose region path lies inside one of `paths` (a jurisdiction includes its tree)."""
-    if not paths:
-        return Q(pk__in=[])
-    condition = Q()
-    for path in paths:
-        condition |= Q(**{f"{field_name}__startswith": path})
-    return condition
 
 
 def _openings(prefix=""):
@@ -99,10 +89,6 @@ class Figures:
         return "<5" if 0 < self.carers < SMALL_COUNT else str(self.carers)
 
 
-# Aggregates of personal declarations below this are not shown as such.
-SMALL_COUNT = 5
-
-
 class Dashboard:
     def __init__(self, user):
         self.bureaus = list(
@@ -121,18 +107,8 @@ class Dashboard:
 
     @staticmethod
     def phase_in_force():
-        """The phase an application counts under: the latest public phase that had published
-        its posting when she applied."""
-        return (
-            PhaseEntry.objects.filter(
-                posting_id=OuterRef("posting_id"),
-                decision=EntryDecision.APPROVED,
-                phase__status__in=PUBLIC_PHASES,
-                phase__published_at__lte=OuterRef("created_at"),
-            )
-            .order_by("-phase__published_at", "-phase_id")
-            .values("phase_id")[:1]
-        )
+        """The phase an application counts under (directory/outcomes/figures.py)."""
+        return phase_in_force()
 
     @cached_property
     def phase_rows(self):

@@ -41,6 +41,7 @@ PARAMS = {
     "application_message": ["title", "employer", "message"],
     "posting_closed": ["title", "employer"],
     "posting_taken_down": ["title", "employer", "reason"],
+    "follow_up": ["employer", "title", "month"],
 }
 
 TENCENT_HOST = "sms.tencentcloudapi.com"
