@@ -16,7 +16,7 @@ def export_seeker(user):
     about her (its internal notes: personal data about her, PIPL art. 45), statuses in words."""
     applications = []
     rows = Application.objects.filter(seeker=user).select_related("posting__employer")
-    for application in rows.prefetch_related("events"):
+    for application in rows.prefetch_related("events", "follow_ups"):
         applications.append(
             {
                 "posting": application.posting.title,
@@ -39,6 +39,23 @@ def export_seeker(user):
                 "employer_notes": application.employer_notes,
                 "interview_at": _when(application.interview_at),
                 "interview_place": application.interview_place,
+                "start_date": _when(application.start_date),
+                "said_did_not_start_at": _when(application.not_started_at),
+                "follow_ups_stopped_at": _when(application.follow_ups_stopped_at),
+                # Her answers and the employer's about her (both are about her).
+                "follow_ups": [
+                    {
+                        "month": f.month,
+                        "asked": f.get_party_display(),
+                        "how": f.get_source_display(),
+                        "sent_at": _when(f.sent_at),
+                        "answered_at": _when(f.answered_at),
+                        "still_working": f.still_working,
+                        "ended_on": _when(f.ended_on),
+                        "reason": f.get_reason_display() if f.reason else None,
+                    }
+                    for f in application.follow_ups.all()
+                ],
                 "history": [
                     {
                         "status": e.get_status_display(),

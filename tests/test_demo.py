@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from directory.demo.data import DEMO_PASSWORD
-from directory.demo.load import QINGDAO_PHASE, YIHE_PHASE, load_demo
+from directory.demo.load import QD_PUBLISHED, QINGDAO_PHASE, YIHE_PHASE, load_demo
 from directory.models import (
     Bureau,
     BureauStaff,
@@ -111,7 +111,7 @@ def test_qingdao_phase_one_is_published_with_190_posts_from_7_employers(demo):
     assert phase.catalog.bureau.name == "青岛市人力资源和社会保障局"
     assert phase.catalog.bureau.jurisdiction.code == "370200"
     assert timezone.localtime(phase.published_at).date() == timezone.localdate() - timedelta(
-        days=21
+        days=QD_PUBLISHED
     )
     assert phase.published_by.email == "qingdao@demo.momjobs.cn"
     entries = phase.entries.all()

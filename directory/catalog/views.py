@@ -36,6 +36,7 @@ from directory.models import (
     PhaseStatus,
     in_jurisdiction_of,
 )
+from directory.outcomes import figures as outcomes
 from employers import access as employers_access
 from employers import services as employer_services
 from employers.choices import Sector, WorkForm
@@ -87,6 +88,8 @@ def phase_detail(request, pk):
         "by_form": _counts(entries, "work_form", WorkForm.choices),
         "by_district": _district_counts(entries),
         "changes": phase_changes.phase_changes(phase),
+        # Did its posts work? Totals only, small counts as "<5" (directory/outcomes).
+        "outcomes": outcomes.public_phase_totals(phase),
     }
     return render(request, "directory/phase_detail.html", context)
 

@@ -29,15 +29,23 @@ from directory.models import (
     PhaseEntry,
     PhaseStatus,
 )
+from employers import followups
 from employers import schedule as sched
 from employers.choices import Contract, EmployerKind, Insurance, PayUnit, Place, Sector, WorkForm
 from employers.models import (
+    FOLLOW_UP_MONTHS,
+    Application,
+    ApplicationEvent,
+    ApplicationStatus,
     DirectoryEvent,
     Employer,
     EmployerMembership,
     EmployerStatus,
     EmployerStatusEvent,
+    FollowUp,
+    FollowUpSource,
     MembershipRole,
+    Party,
     Posting,
     PostingStatus,
 )
@@ -54,7 +62,7 @@ YIHE_CATALOG = "沂河新区妈妈岗目录"
 YIHE_PHASE = "沂河新区妈妈岗目录（第一批）"
 
 # Days before today: the Qingdao call opened, closed, was reviewed and published.
-QD_OPENED, QD_DEADLINE, QD_PUBLISHED = 63, 42, 21
+QD_OPENED, QD_DEADLINE, QD_PUBLISHED = 262, 241, 220
 YIHE_OPENED, YIHE_DEADLINE = 4, 21
 
 
@@ -499,7 +507,7 @@ def build_qingdao(summary, *, now, today, officer):
     )
     Phase.objects.filter(pk=phase.pk).update(created_at=opened - timedelta(days=2))
     minimum = MinimumWage.hourly_for(Region.objects.get(code="370200"), on=today)
-    valid_through = published.date() + timedelta(days=180)
+    valid_through = published.date() + timedelta(days=365)
 
     regions = {r.code: r for r in Region.objects.filter(code__in=data.QINGDAO_DISTRICTS)}
     postings, submitted = [], []
@@ -674,6 +682,166 @@ def ensure_seeker(summary, now):
     return user
 
 
+# ---------------------------------------------------------------------------------------------
+# Hires and follow-ups: what the bureau's 录用与留任 shows (anonymous rows, as retention leaves
+# them), and one hire of the demo seeker whose one-month question is open.
+
+OUTCOME_REASONS = [
+    ("pay", 5),
+    ("hours", 4),
+    ("childcare", 4),
+    ("contract_ended", 2),
+    ("other_job", 3),
+    ("health", 1),
+    ("dismissed", 1),
+    ("other", 1),
+]
+# The chance that someone still works there at each follow-up, given she did at the last one.
+STAYS = {1: 0.88, 3: 0.8, 6: 0.82}
+
+
+def build_outcomes(summary, *, phase, seeker, now, today):
+    postings = list(
+        Posting.objects.filter(phase_entries__phase=phase).select_related("employer").order_by("pk")
+    )
+    if not postings or Application.objects.filter(posting__in=postings).exists():
+        return
+    rng = random.Random(f"{data.SEED}-outcomes")
+    published = timezone.localdate(phase.published_at)
+    staff = {
+        m.employer_id: m.user
+        for m in EmployerMembership.objects.filter(role=MembershipRole.OWNER).select_related("user")
+    }
+    applications, events, follow_ups = [], [], []
+    for posting in postings:
+        for _n in range(rng.choice([0, 1, 2, 3, 3, 4, 5, 6])):
+            applied = published + timedelta(days=rng.randint(1, 150))
+            roll = rng.random()
+            status = (
+                ApplicationStatus.HIRED
+                if roll < 0.24
+                else ApplicationStatus.DECLINED
+                if roll < 0.5
+                else ApplicationStatus.INTERVIEW
+                if roll < 0.58
+                else ApplicationStatus.VIEWED
+                if roll < 0.8
+                else ApplicationStatus.SUBMITTED
+            )
+            application = Application(
+                posting=posting,
+                seeker=None,
+                status=status,
+                anonymised_at=now,
+                created_at=_aware(applied, time(rng.randint(8, 21), rng.randint(0, 59))),
+            )
+            interviewed = status == ApplicationStatus.INTERVIEW or (
+                status in (ApplicationStatus.HIRED, ApplicationStatus.DECLINED)
+                and rng.random() < 0.8
+            )
+            steps = [(ApplicationStatus.SUBMITTED, 0)]
+            if interviewed:
+                steps.append((ApplicationStatus.INTERVIEW, 3))
+            if status in (ApplicationStatus.HIRED, ApplicationStatus.DECLINED):
+                steps.append((status, 6))
+            if status == ApplicationStatus.HIRED:
+                application.start_date = applied + timedelta(days=rng.randint(8, 20))
+                if rng.random() < 0.06:
+                    application.not_started_at = _aware(application.start_date, time(20, 0))
+            applications.append((application, steps))
+    Application.objects.bulk_create([a for a, _steps in applications])
+    # auto_now_add overrides created_at on insert: put the dates back.
+    Application.objects.bulk_update([a for a, _steps in applications], ["created_at"])
+    for application, steps in applications:
+        for status, after in steps:
+            events.append(
+                ApplicationEvent(
+                    application=application,
+                    status=status,
+                    at=application.created_at + timedelta(days=after),
+                )
+            )
+        if application.start_date and not application.not_started_at:
+            follow_ups += _demo_follow_ups(rng, application, today)
+    ApplicationEvent.objects.bulk_create(events)
+    FollowUp.objects.bulk_create(follow_ups)
+    hires = sum(1 for a, _s in applications if a.status == ApplicationStatus.HIRED)
+    summary.created.append(
+        f"录用与留任：{len(applications)} 份匿名申请，{hires} 人录用，{len(follow_ups)} 条回访"
+    )
+    # The demo seeker's own hire, its one-month question open (the link is printed).
+    posting = postings[0]
+    mine = Application.objects.create(
+        posting=posting,
+        seeker=seeker,
+        status=ApplicationStatus.HIRED,
+        applicant_name="王丽",
+        applicant_district="市南区",
+        contact_email=seeker.email,
+        consent_at=now - timedelta(days=50),
+        start_date=today - timedelta(days=35),
+    )
+    Application.objects.filter(pk=mine.pk).update(created_at=now - timedelta(days=50))
+    ApplicationEvent.objects.create(
+        application=mine, status=ApplicationStatus.SUBMITTED, at=now - timedelta(days=50)
+    )
+    ApplicationEvent.objects.create(
+        application=mine,
+        status=ApplicationStatus.HIRED,
+        at=now - timedelta(days=42),
+        by=staff.get(posting.employer_id),
+    )
+    for party in (Party.SEEKER, Party.EMPLOYER):
+        FollowUp.objects.create(
+            application=mine,
+            month=1,
+            party=party,
+            source=FollowUpSource.ASKED,
+            due_on=followups.due_on(mine.start_date, 1),
+            sent_at=now - timedelta(days=4),
+            channel="email",
+        )
+
+
+def _demo_follow_ups(rng, application, today):
+    rows, working, ended = [], True, None
+    for month in FOLLOW_UP_MONTHS:
+        due = followups.due_on(application.start_date, month)
+        if due > today:
+            break
+        if working and rng.random() > STAYS[month]:
+            working = False
+            ended = (
+                due - timedelta(days=rng.randint(1, 25)),
+                _weighted(rng, OUTCOME_REASONS)[0],
+            )
+        # The employer sees what she sees, nearly always.
+        theirs = working if rng.random() > 0.07 else not working
+        for party, answered, still in (
+            (Party.SEEKER, rng.random() < 0.72, working),
+            (Party.EMPLOYER, rng.random() < 0.86, theirs),
+        ):
+            sent = _aware(due, time(10, 0))
+            row = FollowUp(
+                application=application,
+                month=month,
+                party=party,
+                source=FollowUpSource.ASKED,
+                due_on=due,
+                sent_at=sent,
+                channel="email",
+            )
+            if answered:
+                row.answered_at = row.changed_at = sent + timedelta(hours=rng.randint(1, 72))
+                row.still_working = still
+                if not still:
+                    day, reason = ended or (due - timedelta(days=3), "other")
+                    row.ended_on = max(day, application.start_date)
+                    row.reason = reason
+            rows.append(row)
+    return rows
+
+
 @transaction.atomic
 def load_demo():
     """Create whatever part of the demo is missing; returns a DemoSummary."""
@@ -691,7 +859,8 @@ def load_demo():
     yihe_officer = ensure_user(
         summary, "linyi", role=Role.BUREAU, display_name="沂河新区人社部·李科员", now=now
     )
-    ensure_seeker(summary, now)
+    seeker = ensure_seeker(summary, now)
     summary.qingdao_phase = build_qingdao(summary, now=now, today=today, officer=qingdao_officer)
+    build_outcomes(summary, phase=summary.qingdao_phase, seeker=seeker, now=now, today=today)
     summary.yihe_phase = build_yihe(summary, now=now, today=today, officer=yihe_officer)
     return summary

@@ -9,6 +9,7 @@ from directory import audit
 from directory.access import require_jurisdiction
 from directory.models import AuditAction, EntryDecision, PhaseEntry, PhaseStatus
 from directory.moderation.services import take_down
+from directory.outcomes import figures as outcomes
 from employers import services as employers_services
 from employers.models import EmployerStatus, Posting, PostingStatus
 from momjobs.lib.records import record_language
@@ -91,11 +92,14 @@ def employer_recognise(*, employer, by, title="", year=None, reason=""):
     employer = employers_services.employer_recognise(
         employer=employer, by=by, title=title, year=year, reason=line
     )
+    # The hires and retention the officer had in front of her (the same panel on the page).
+    with record_language():
+        seen = outcomes.audit_line(outcomes.for_employer(employer))
     audit.record(
         actor=by,
         action=AuditAction.EMPLOYER_RECOGNISE,
         obj=employer,
         region=employer.region,
-        detail=action_detail,
+        detail=f"{action_detail} | {seen}",
     )
     return employer

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from directory import access
 from directory.access import require_bureau_staff
+from directory.outcomes import figures as outcomes
 from directory.verification import services as verification
 from directory.verification.forms import DecideForm, EmployerFilter, RecognitionForm
 from employers.models import EmployerStatus, MembershipRole
@@ -67,6 +68,8 @@ def _detail(request, employer, form, recognition_form=None):
         "owners": employer.memberships.filter(role=MembershipRole.OWNER).select_related("user"),
         "form": form,
         "recognition_form": recognition_form or RecognitionForm(employer=employer),
+        # Did its posts work? Shown where an officer decides on a recognition.
+        "outcomes": outcomes.for_employer(employer),
     }
     return render(request, "bureau/employer_detail.html", context)
 

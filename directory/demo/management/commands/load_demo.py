@@ -4,7 +4,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from directory.demo.data import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from directory.demo.load import email as demo_email
 from directory.demo.load import load_demo
+from employers import followups
+from employers.models import FollowUp, FollowUpSource, Party
 
 
 def _width(text):
@@ -48,3 +51,18 @@ class Command(BaseCommand):
             f"  authenticator key {DEMO_TOTP_SECRET}, or run: "
             "python manage.py demo_totp_code <email>"
         )
+        open_question = (
+            FollowUp.objects.filter(
+                application__seeker__email=demo_email("seeker"),
+                party=Party.SEEKER,
+                source=FollowUpSource.ASKED,
+                answered_at__isnull=True,
+            )
+            .order_by("-sent_at")
+            .first()
+        )
+        if open_question is not None:
+            self.stdout.write(
+                "\n入职回访（王丽，不用登录）/ the demo seeker's follow-up question:\n"
+                f"  {followups.answer_url(open_question)}"
+            )
