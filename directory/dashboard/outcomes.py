@@ -81,7 +81,7 @@ def _charts(totals):
 def outcomes_page(request):
     board, form, phase, found = _setup(request)
     dimension = form.dimension()
-    rows = found.rows(dimension)
+    rows = found.rows(dimension, board.region_label)
     totals = _sum(rows)
     query = request.GET.urlencode()
     context = {
@@ -172,7 +172,7 @@ def blocks(board, found, scope, now):
     ]
     tables = []
     for dimension, label in DIMENSION_LABELS.items():
-        rows = found.rows(dimension)
+        rows = found.rows(dimension, board.region_label)
         lines = [[str(label), *header()]]
         lines += [line(row) for row in rows]
         lines.append(line(_sum(rows)))

@@ -72,11 +72,13 @@ def _key(dimension, prefix=""):
     """The grouping key of an application (reached through `prefix`)."""
     if dimension == "phase":
         return Subquery(phase_in_force(prefix))
-    return {
-        "sector": f"{prefix}posting__sector",
-        "district": f"{prefix}posting__region_id",
-        "employer": f"{prefix}posting__employer_id",
-    }[dimension]
+    return F(
+        {
+            "sector": f"{prefix}posting__sector",
+            "district": f"{prefix}posting__region_id",
+            "employer": f"{prefix}posting__employer_id",
+        }[dimension]
+    )
 
 
 @dataclass
@@ -178,8 +180,9 @@ class Outcomes:
             source=FollowUpSource.SKIPPED
         )
 
-    def rows(self, dimension):
-        """Outcome per key of `dimension`, labelled, most hires first."""
+    def rows(self, dimension, region_label=None):
+        """Outcome per key of `dimension`, labelled (districts by `region_label(region)` when
+        given, else their full names), most hires first."""
         rows = {}
 
         def row(key):
@@ -206,7 +209,7 @@ class Outcomes:
             for item in postings.values(group).annotate(n=Count("pk")).order_by():
                 row(item[group]).posts = item["n"]
         self._fill(self.applications, dimension, row)
-        self._label(dimension, rows)
+        self._label(dimension, rows, region_label)
         return sorted(rows.values(), key=lambda r: (-r.hires, -r.applications, r.label))
 
     def totals(self):
@@ -232,22 +235,20 @@ class Outcomes:
             )
         )
         hired = Q(status=ApplicationStatus.HIRED)
-        base = applications.annotate(k=key) if key is not None else applications.annotate()
-        grouped = (
-            base.annotate(interviewed=interviewed)
-            .values(*(["k"] if key is not None else []))
-            .annotate(
-                applications=Count("pk"),
-                interviews=Count("pk", filter=Q(interviewed=True)),
-                hires=Count("pk", filter=hired),
-                started=Count(
-                    "pk",
-                    filter=hired & Q(start_date__lte=today, not_started_at__isnull=True),
-                ),
-                not_started=Count("pk", filter=hired & Q(not_started_at__isnull=False)),
-            )
-            .order_by()
-        )
+        counts = {
+            "applications": Count("pk"),
+            "interviews": Count("pk", filter=Q(interviewed=True)),
+            "hires": Count("pk", filter=hired),
+            "started": Count(
+                "pk", filter=hired & Q(start_date__lte=today, not_started_at__isnull=True)
+            ),
+            "not_started": Count("pk", filter=hired & Q(not_started_at__isnull=False)),
+        }
+        base = applications.annotate(interviewed=interviewed)
+        if key is None:
+            grouped = [base.aggregate(**counts)]
+        else:
+            grouped = base.annotate(k=key).values("k").annotate(**counts).order_by()
         for item in grouped:
             r = row(item.get("k"))
             for name in ("applications", "interviews", "hires", "started", "not_started"):
@@ -294,14 +295,15 @@ class Outcomes:
             pair = (item["party"], item["reason"])
             r.reasons[pair] = r.reasons.get(pair, 0) + item["n"]
 
-    def _label(self, dimension, rows):
+    def _label(self, dimension, rows, region_label=None):
         keys = [k for k in rows if k is not None]
         if dimension == "phase":
             names = dict(Phase.objects.filter(pk__in=keys).values_list("pk", "title"))
         elif dimension == "sector":
             names = {k: str(v) for k, v in Sector.choices}
         elif dimension == "district":
-            names = {r.pk: r.full_name for r in Region.objects.filter(pk__in=keys)}
+            regions = Region.objects.filter(pk__in=keys).select_related("parent__parent")
+            names = {r.pk: (region_label or (lambda x: x.full_name))(r) for r in regions}
         else:
             names = dict(Employer.objects.filter(pk__in=keys).values_list("pk", "name"))
         for key, item in rows.items():
