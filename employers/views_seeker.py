@@ -82,6 +82,7 @@ def applications(request):
             for row in application.follow_ups.all()
             if row.party == Party.SEEKER and row.source == FollowUpSource.ASKED
         ]
+        application.has_answered = any(row.is_answered for row, _s, _t in application.my_follow_ups)
     return render(
         request,
         "seeker/applications.html",

@@ -715,7 +715,10 @@ def build_outcomes(summary, *, phase, seeker, now, today):
     applications, events, follow_ups = [], [], []
     for posting in postings:
         for _n in range(rng.choice([0, 1, 2, 3, 3, 4, 5, 6])):
-            applied = published + timedelta(days=rng.randint(1, 150))
+            # A new catalog draws most of its applications in its first month.
+            applied = published + timedelta(
+                days=rng.randint(1, 30) if rng.random() < 0.7 else rng.randint(31, 150)
+            )
             roll = rng.random()
             status = (
                 ApplicationStatus.HIRED
@@ -835,7 +838,10 @@ def _demo_follow_ups(rng, application, today):
                 row.answered_at = row.changed_at = sent + timedelta(hours=rng.randint(1, 72))
                 row.still_working = still
                 if not still:
-                    day, reason = ended or (due - timedelta(days=3), "other")
+                    day, reason = ended or (
+                        due - timedelta(days=rng.randint(1, 20)),
+                        _weighted(rng, OUTCOME_REASONS)[0],
+                    )
                     row.ended_on = max(day, application.start_date)
                     row.reason = reason
             rows.append(row)
