@@ -331,7 +331,9 @@ def test_the_bureau_sets_a_recognition(client, personas, officer):
     assert event.by == officer
     line = AuditEntry.objects.get(action=AuditAction.EMPLOYER_RECOGNISE)
     assert line.bureau == personas.qingdao and line.actor == officer
-    assert line.detail == "妈妈岗就业基地 2025" and line.object_id == str(employer.pk)
+    # With the hires and retention the officer saw (none yet here).
+    assert line.detail.startswith("妈妈岗就业基地 2025 | 录用 0，已入职 0；1个月在岗 本人0 / 0")
+    assert line.object_id == str(employer.pk)
     public = client.get(page_of(employer)).content.decode()
     assert "认定为2025年度“妈妈岗就业基地”（青人社字〔2025〕1号）" in public
 
