@@ -42,11 +42,7 @@ def answer(request, token):
                     reason=data["reason"],
                 )
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.error_dict.items():
-                        form.add_error(field, errors)
-                else:
-                    form.add_error(None, error)
+                form.add_error(None, error)  # a field's error goes beside its field
             else:
                 messages.success(request, _("谢谢！回答已记录。"))
                 return redirect("followup:answer", token)

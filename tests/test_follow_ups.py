@@ -5,11 +5,9 @@ changed for a week, and bad links, late answers and second answers lose nothing 
 nothing twice."""
 
 import re
-import threading
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,29 +127,6 @@ def test_time_moves_forward_each_party_is_asked_exactly_once(
         (p, m) for p in ("seeker", "employer") for m in (1, 3, 6)
     )
     assert set(rows.values_list("source", flat=True)) == {FollowUpSource.ASKED}
-
-
-@pytest.mark.django_db(transaction=True)
-def test_two_workers_at_once_send_each_question_once(mailoutbox):
-    start = date(2026, 1, 15)
-    hires = [_hire(start)[0] for _ in range(6)]
-    mailoutbox.clear()
-    results = []
-
-    def worker():
-        try:
-            results.append(followups.send_due(today=date(2026, 2, 16)))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert FollowUp.objects.filter(application__in=hires).count() == 12
-    assert sum(results) == 12
-    assert len(_follow_up_mails(mailoutbox)) == 12
 
 
 def test_she_left_at_one_month_so_she_is_not_asked_again(
