@@ -120,6 +120,8 @@ if DEMO_MODE:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and feeds gzip-compressed (momjobs/lib/compress.py); static files are WhiteNoise's.
+    "momjobs.lib.compress.TextGZipMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -42,18 +42,25 @@ from employers import services as employer_services
 from employers.choices import Sector, WorkForm
 from employers.models import PostingRevision, RevisionStatus
 from employers.rules import age_ceilings
+from momjobs.lib import search_version
 
 # ---------------------------------------------------------------------------------------------
 # Public pages: published phases and open calls
 
 
-def phase_list(request):
-    phases = (
+def _published_phases():
+    return list(
         Phase.objects.published()
-        .select_related("catalog__bureau__jurisdiction")
+        .select_related("catalog__bureau__jurisdiction__parent__parent")
         .with_post_counts()
         .order_by("-published_at")
     )
+
+
+def phase_list(request):
+    # Published phases and their post counts change only when a phase is published (which
+    # changes the search version): counted once, not on every visit.
+    phases = search_version.cached("phase-list", _published_phases)
     return render(request, "directory/phase_list.html", {"phases": phases})
 
 

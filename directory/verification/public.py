@@ -17,13 +17,12 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from directory.search.filters import RegionFilter, card_postings, with_quality
 from employers.choices import Sector
-from employers.models import DirectoryEvent, Employer, EmployerStatus, PostingStatus
+from employers.models import DirectoryEvent, Employer, EmployerStatus, Posting
 from momjobs.regions.models import Region
 
 PUBLIC_EVENTS = [
@@ -86,15 +85,10 @@ def region_choices(asked=None):
 
 
 def listed_employers():
-    today = timezone.localdate()
-    live = Q(postings__status=PostingStatus.LIVE) & (
-        Q(postings__valid_through__isnull=True) | Q(postings__valid_through__gte=today)
-    )
     return (
         Employer.objects.verified()
         .select_related("region__parent__parent")
         .annotate(
-            live_postings=Count("postings", filter=live),
             # Recognised employers first (highlighted), then by name.
             plain=Case(
                 When(recognition="", then=Value(1)), default=Value(0), output_field=IntegerField()
@@ -102,6 +96,24 @@ def listed_employers():
         )
         .order_by("plain", F("recognised_year").desc(nulls_last=True), "name", "pk")
     )
+
+
+def with_live_counts(employers):
+    """Each employer of a page with `live_postings`: one GROUP BY over these employers' posts
+    only. (Counting inside the directory's query made every page aggregate every posting of
+    every employer: 7 s a page at a million postings.)"""
+    employers = list(employers)
+    counts = dict(
+        Posting.objects.live()
+        .filter(employer_id__in=[e.pk for e in employers])
+        .values("employer_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("employer_id", "n")
+    )
+    for employer in employers:
+        employer.live_postings = counts.get(employer.pk, 0)
+    return employers
 
 
 def _query_without_page(request):
@@ -114,6 +126,7 @@ def _query_without_page(request):
 def employer_directory(request):
     search = DirectoryFilter(request.GET or None, queryset=listed_employers())
     page = Paginator(search.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_live_counts(page.object_list)
     context = {"filter": search, "page": page, "query": _query_without_page(request)}
     return render(request, "employers_public/directory.html", context)
 

@@ -60,3 +60,9 @@ def _change():
     # While Redis cannot be reached the change is lost (momjobs/lib/cache.py answers without it);
     # this process makes it again once Redis answers.
     _pending = not cache_available()
+
+
+def cached(name, load, timeout=600):
+    """`load()`'s value, kept under the current version: what only a change to what seekers can
+    find (or midnight, or a release) changes, computed once instead of on every request."""
+    return cache.get_or_set(f"{name}:{current()}", load, timeout)

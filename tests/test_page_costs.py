@@ -1,0 +1,91 @@
+"""What a public page costs does not grow with the number of postings (issue: every public page
+fast at a million postings). Counted in SQL queries and read from the SQL itself, never timed
+(timings live in bench/pages.py): the home page and the phase list count posts once per
+search version, not per visit; the employer directory counts live posts for its page's
+employers only; pages and feeds travel gzip-compressed, files do not."""
+
+import gzip
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from directory.models import PhaseStatus
+from employers.models import Posting
+from tests.factories import make_bureau, make_employer, make_phase, make_posting, publish
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    bureau = make_bureau("370200")
+    employers = [make_employer(f"青岛测试{i}有限公司", "370202") for i in range(3)]
+    postings = [make_posting(e, title=f"帮厨{n}") for e in employers for n in range(2)]
+    phase = publish(make_phase(bureau, status=PhaseStatus.IN_REVIEW), postings)
+    return {"bureau": bureau, "employers": employers, "phase": phase}
+
+
+def _more_postings(world, per_employer):
+    phase = make_phase(world["bureau"], number=2, status=PhaseStatus.IN_REVIEW)
+    postings = [
+        make_posting(e, title=f"保洁{n}") for e in world["employers"] for n in range(per_employer)
+    ]
+    publish(phase, postings)
+
+
+def _sql(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries]
+
+
+def _posting_counts(sql):
+    return [q for q in sql if "COUNT(" in q and '"employers_posting"' in q]
+
+
+@pytest.mark.parametrize("name", ["home", "phase_list"])
+def test_home_and_phase_list_count_posts_once_per_change(client, world, name):
+    url = reverse(name)
+    first = _sql(client, url)
+    again = _sql(client, url)
+    assert len(again) < len(first)
+    assert not _posting_counts(again) and not [q for q in again if "employers_phaseentry" in q]
+    # Publishing more posts changes the search version: the next visit counts them once.
+    _more_postings(world, 3)
+    page = client.get(url).content.decode()
+    if name == "home":
+        assert f"目前共有 {Posting.objects.live().count()} 个岗位在招" in page
+    assert len(_sql(client, url)) == len(again)
+
+
+def test_the_directory_counts_only_its_page_employers(client, world):
+    url = reverse("employer_directory")
+    small = _sql(client, url)
+    _more_postings(world, 15)
+    large = _sql(client, url)
+    assert len(large) == len(small)
+    counts = _posting_counts(large)
+    assert len(counts) == 1 and '"employer_id" IN (' in counts[0]
+    page = client.get(url).content.decode()
+    for employer in world["employers"]:
+        live = Posting.objects.live().filter(employer=employer).count()
+        assert live >= 15
+        assert f"招聘中的岗位：{live} 个" in page
+
+
+def test_pages_travel_compressed_and_files_do_not(client, world):
+    response = client.get(reverse("home"), HTTP_ACCEPT_ENCODING="gzip, br")
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    html = gzip.decompress(response.content).decode()
+    assert "妈妈岗服务平台" in html
+    plain = client.get(reverse("home"))
+    assert not plain.has_header("Content-Encoding")
+    feed = client.get(
+        reverse("feed_catalog", args=[world["phase"].catalog_id]), HTTP_ACCEPT_ENCODING="gzip"
+    )
+    assert feed["Content-Encoding"] == "gzip"
+    sheet = client.get(reverse("phase_xlsx", args=[world["phase"].pk]), HTTP_ACCEPT_ENCODING="gzip")
+    assert sheet.status_code == 200 and not sheet.has_header("Content-Encoding")
