@@ -283,6 +283,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {}
+# Rendering a phase's documents takes seconds of CPU: its own queue, read by its own worker
+# (tools/commands.py DOCUMENTS_CMD), so that digests and mail never wait behind it.
+CELERY_TASK_ROUTES = {"directory.render_phase_documents": {"queue": "documents"}}
 
 # Security headers. Secure cookies and HSTS follow DEBUG so local http works.
 SECURE_CONTENT_TYPE_NOSNIFF = True

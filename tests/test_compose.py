@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tools.commands import BEAT_CMD, WEB_CMD, WORKER_CMD
+from tools.commands import BEAT_CMD, DOCUMENTS_CMD, WEB_CMD, WORKER_CMD
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -34,7 +34,20 @@ def test_web_worker_and_beat_run_the_project_commands(compose):
     services = compose["services"]
     assert services["web"]["command"] == WEB_CMD
     assert services["worker"]["command"] == WORKER_CMD
+    assert services["documents"]["command"] == DOCUMENTS_CMD
     assert services["beat"]["command"] == BEAT_CMD
+
+
+def test_documents_have_their_own_queue_and_worker():
+    """Rendering a phase's PDF and XLSX never delays digests: its task goes to the "documents"
+    queue, which only the documents worker reads; the main worker reads the default queue."""
+    from momjobs.celery import app
+
+    route = app.amqp.router.route({}, "directory.render_phase_documents")
+    assert route["queue"].name == "documents"
+    assert app.amqp.router.route({}, "directory.send_digests")["queue"].name == "celery"
+    assert WORKER_CMD[WORKER_CMD.index("-Q") + 1] == "celery"
+    assert DOCUMENTS_CMD[DOCUMENTS_CMD.index("-Q") + 1] == "documents"
 
 
 def test_dockerfile_defaults_to_the_web_command():

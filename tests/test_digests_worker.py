@@ -151,6 +151,9 @@ def start_worker(tmp_path, broker, sink):
             "-A",
             "momjobs",
             "worker",
+            # Both queues: the default one and the documents one (tools/commands.py).
+            "-Q",
+            "celery,documents",
             "--concurrency",
             "2",
             "-P",

@@ -4,10 +4,11 @@
    in .data/dev (tools/devservices.py), reused on the next run.
 2. compilemessages (if gettext is installed), migrate, load_regions, load_demo (all idempotent;
    load_demo prints the demo sign-ins).
-3. The web server on 127.0.0.1:$PORT (default 8000), a Celery worker and Celery beat, run with
-   the commands of tools/commands.py, their output prefixed with their name.
-Ctrl-C or SIGTERM stops the three processes, then the embedded servers. If one of the three dies
-on its own, the others are stopped too and the exit code is 1.
+3. The web server on 127.0.0.1:$PORT (default 8000), a Celery worker, the documents worker
+   (the "documents" queue) and Celery beat, run with the commands of tools/commands.py, their
+   output prefixed with their name.
+Ctrl-C or SIGTERM stops the processes, then the embedded servers. A worker or beat that dies is
+started again; if the web server dies, the others are stopped too and the exit code is 1.
 """
 
 import contextlib
@@ -22,7 +23,7 @@ import urllib.request
 from pathlib import Path
 
 import devservices
-from commands import BEAT_CMD, WEB_CMD, WORKER_CMD
+from commands import BEAT_CMD, DOCUMENTS_CMD, WEB_CMD, WORKER_CMD
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / ".data" / "dev"
@@ -228,10 +229,17 @@ def main():
 
         children["web"] = start_child("web", WEB_CMD, env)
         children["worker"] = start_child("worker", WORKER_CMD, env)
+        children["documents"] = start_child("documents", DOCUMENTS_CMD, env)
         children["beat"] = start_child("beat", BEAT_CMD, env, cwd=DATA)
         write_pids(children)
         supervisor = Supervisor(
-            children, {"worker": (WORKER_CMD, REPO), "beat": (BEAT_CMD, DATA)}, env
+            children,
+            {
+                "worker": (WORKER_CMD, REPO),
+                "documents": (DOCUMENTS_CMD, REPO),
+                "beat": (BEAT_CMD, DATA),
+            },
+            env,
         )
 
         ready = False

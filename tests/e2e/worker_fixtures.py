@@ -26,6 +26,9 @@ def celery_worker(server, tmp_path_factory):
         "-A",
         "momjobs",
         "worker",
+        # Both queues: the default one and the documents one (tools/commands.py).
+        "-Q",
+        "celery,documents",
         "--concurrency",
         "1",
         "-P",
