@@ -364,6 +364,7 @@ def phase_open_call(*, phase, by):
     phase.status = PhaseStatus.OPEN
     phase.opened_at = phase.opened_at or timezone.now()
     phase.save()
+    search_version.bump()  # the home page lists open calls (cached pages)
     deadline = f"{phase.submission_deadline:%Y-%m-%d %H:%M}" if phase.submission_deadline else ""
     audit.record(
         actor=by,

@@ -37,6 +37,7 @@ from directory.models import (
     in_jurisdiction_of,
 )
 from directory.outcomes import figures as outcomes
+from directory.search import cache as search_cache
 from employers import access as employers_access
 from employers import services as employer_services
 from employers.choices import Sector, WorkForm
@@ -57,6 +58,7 @@ def _published_phases():
     )
 
 
+@search_cache.cached_page(variant=lambda request: "")
 def phase_list(request):
     # Published phases and their post counts change only when a phase is published (which
     # changes the search version): counted once, not on every visit.
@@ -75,6 +77,7 @@ def _counts(entries, key, choices):
     )
 
 
+@search_cache.cached_page(variant=lambda request: "")
 def phase_detail(request, pk):
     phase = get_object_or_404(
         Phase.objects.published().select_related("catalog__bureau__jurisdiction"), pk=pk

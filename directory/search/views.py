@@ -136,6 +136,7 @@ def _latest_phases():
     )
 
 
+@search_cache.cached_page(variant=lambda request: "")
 def home(request):
     # The count of live posts and the latest phases change only with what seekers can find:
     # kept under the search version, not counted on every visit (a million posts: 0.5 s).
@@ -160,6 +161,7 @@ def _profile_district(user):
     return profile.district if profile is not None else None
 
 
+@search_cache.cached_page(variant=lambda request: "")
 def posting_detail(request, pk):
     posting = get_object_or_404(
         Posting.objects.select_related("employer", "region__parent__parent").prefetch_related(

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from directory.search import cache as search_cache
 from directory.search.filters import RegionFilter, card_postings, with_quality
 from employers.choices import Sector
 from employers.models import DirectoryEvent, Employer, EmployerStatus, Posting
@@ -123,6 +124,7 @@ def _query_without_page(request):
 
 
 @require_safe
+@search_cache.cached_page(variant=lambda request: "")
 def employer_directory(request):
     search = DirectoryFilter(request.GET or None, queryset=listed_employers())
     page = Paginator(search.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
@@ -132,6 +134,7 @@ def employer_directory(request):
 
 
 @require_safe
+@search_cache.cached_page(variant=lambda request: "")
 def employer_public(request, pk):
     employer = get_object_or_404(
         Employer.objects.with_public_page().select_related("region__parent__parent"),
