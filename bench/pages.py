@@ -250,7 +250,7 @@ def sql_and_bytes(name):
     from django.test.utils import CaptureQueriesContext
 
     path = (S.URLS / f"pages-{name}.txt").read_text().split()[0]
-    client = Client()
+    client = Client(SERVER_NAME="127.0.0.1")
     S.clear_cache()
     reset_queries()
     with CaptureQueriesContext(connection) as cold:

@@ -129,17 +129,19 @@ def test_filter_by_region_city_includes_its_districts(client, qingdao):
     assert "没有符合条件的单位。" in response.content.decode()
 
 
-def test_region_choices_are_the_places_with_listed_employers(client, qingdao):
+def test_the_place_is_typed_by_its_name(client, qingdao):
     make_employer("青岛市南公司", "370202")
-    make_employer("临沂待核验公司", "371302", status=EmployerStatus.PENDING)
-    response = client.get(DIRECTORY)
-    choices = [
-        code for code, _label in response.context["filter"].form.fields["region"].widget.choices
-    ]
-    assert choices == ["", "370000", "370200", "370202"]
-    # Asked for a place without employers: it is in the list, selected, so the page is honest.
-    response = client.get(DIRECTORY, {"region": "110101"})
-    assert '<option value="110101" selected>' in response.content.decode()
+    make_employer("临沂沂河公司", "371302")
+    response = client.get(DIRECTORY, {"region": "青岛"})
+    assert listed(response) == ["青岛市南公司"]
+    body = response.content.decode()
+    assert 'name="region" value="青岛"' in body and '<option value="370202"' not in body
+    assert listed(client.get(DIRECTORY, {"region": "市南区"})) == ["青岛市南公司"]
+    # A shared name asks which one; an unknown one says so.
+    body = client.get(DIRECTORY, {"region": "鼓楼区"}).content.decode()
+    assert "有几个地方叫“鼓楼区”" in body
+    body = client.get(DIRECTORY, {"region": "火星"}).content.decode()
+    assert "没有找到“火星”这个地方" in body
 
 
 def test_bad_filters_are_explained_and_ignored(client, qingdao):

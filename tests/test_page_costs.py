@@ -89,3 +89,22 @@ def test_pages_travel_compressed_and_files_do_not(client, world):
     assert feed["Content-Encoding"] == "gzip"
     sheet = client.get(reverse("phase_xlsx", args=[world["phase"].pk]), HTTP_ACCEPT_ENCODING="gzip")
     assert sheet.status_code == 200 and not sheet.has_header("Content-Encoding")
+
+
+def test_a_large_phase_is_paged_and_counted_in_sql(client, world):
+    from directory.catalog.views import PHASE_PAGE_SIZE
+
+    bureau = make_bureau("370300")
+    employer = make_employer("淄博测试有限公司", "370302")
+    postings = [make_posting(employer, title=f"客服{n}") for n in range(PHASE_PAGE_SIZE + 7)]
+    phase = publish(make_phase(bureau, status=PhaseStatus.IN_REVIEW), postings)
+    url = reverse("phase_detail", args=[phase.pk])
+    first = client.get(url).content.decode()
+    assert f"本批次共 {PHASE_PAGE_SIZE + 7} 个岗位" in first
+    assert first.count('class="card entry"') == PHASE_PAGE_SIZE
+    second = client.get(url + "?page=2").content.decode()
+    assert second.count('class="card entry"') == 7 and 'start="51"' in second
+    client.get(reverse("phase_detail", args=[world["phase"].pk]))  # its outcome totals kept
+    small = _sql(client, reverse("phase_detail", args=[world["phase"].pk]) + "?page=1&x=1")
+    large = _sql(client, url + "?x=1")
+    assert len(large) == len(small)  # the same queries for 6 entries as for 57

@@ -108,8 +108,11 @@ def _why_withdrawn(posting, phase, today):
 
 
 def phase_changes(phase):
-    """What changed since the previous phase, from the entries (snapshots once published)."""
+    """What changed since the previous phase, from the entries (snapshots once published).
+    A catalog's first phase has nothing to compare with: its entries are not read at all."""
     previous = previous_phase(phase)
+    if previous is None:
+        return PhaseChanges(previous=None)
     current = list(
         PhaseEntry.objects.filter(phase=phase, decision=EntryDecision.APPROVED)
         .select_related("posting__employer", "posting__region__parent__parent")

@@ -8,7 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, Q, Sum
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -66,15 +68,41 @@ def phase_list(request):
     return render(request, "directory/phase_list.html", {"phases": phases})
 
 
-def _counts(entries, key, choices):
-    labels = dict(choices)
-    counts = {}
-    for entry in entries:
-        value = entry.snapshot.get(key)
-        counts[value] = counts.get(value, 0) + 1
+# Entries shown per page of a public phase (a province's phase can hold 10,000).
+PHASE_PAGE_SIZE = 50
+
+
+def _labelled(rows, labels=None):
+    labels = labels or {}
     return sorted(
-        ((labels.get(k, k), n) for k, n in counts.items()), key=lambda item: (-item[1], item[0])
+        ((labels.get(k, k), n) for k, n in rows), key=lambda item: (-item[1], str(item[0]))
     )
+
+
+def phase_summary(phase):
+    """The phase's totals and breakdowns, from its frozen snapshots, counted in SQL (a handful
+    of GROUP BY queries whatever the size)."""
+    approved = PhaseEntry.objects.filter(phase=phase, decision=EntryDecision.APPROVED)
+
+    def snap(key):
+        return KeyTextTransform(key, "snapshot")
+
+    totals = approved.aggregate(
+        posts=Count("pk"),
+        openings=Coalesce(Sum(Cast(snap("openings"), IntegerField())), 0),
+        employers=Count(snap("employer_id"), distinct=True),
+    )
+
+    def grouped(key):
+        rows = approved.annotate(k=snap(key)).values("k").annotate(n=Count("pk")).order_by()
+        return [(row["k"], row["n"]) for row in rows]
+
+    return {
+        **totals,
+        "by_sector": _labelled(grouped("sector"), dict(Sector.choices)),
+        "by_form": _labelled(grouped("work_form"), dict(WorkForm.choices)),
+        "by_district": _labelled(grouped("region_name")),
+    }
 
 
 @search_cache.cached_page(variant=lambda request: "")
@@ -83,33 +111,28 @@ def phase_detail(request, pk):
         Phase.objects.published().select_related("catalog__bureau__jurisdiction"), pk=pk
     )
     # A published phase shows what it published: the frozen snapshots, not today's postings.
-    entries = list(
+    entries = (
         PhaseEntry.objects.filter(phase=phase, decision=EntryDecision.APPROVED)
         .select_related("posting")
         .order_by("snapshot__employer_name", "id")
     )
-    openings = sum(e.snapshot.get("openings", 0) for e in entries)
+    page = Paginator(entries, PHASE_PAGE_SIZE).get_page(request.GET.get("page"))
+    summary = phase_summary(phase)
     context = {
         "phase": phase,
-        "entries": entries,
-        "openings": openings,
-        "employer_count": len({e.snapshot.get("employer_id") for e in entries}),
-        "by_sector": _counts(entries, "sector", Sector.choices),
-        "by_form": _counts(entries, "work_form", WorkForm.choices),
-        "by_district": _district_counts(entries),
+        "page": page,
+        "entries": page.object_list,
+        "posts": summary["posts"],
+        "openings": summary["openings"],
+        "employer_count": summary["employers"],
+        "by_sector": summary["by_sector"],
+        "by_form": summary["by_form"],
+        "by_district": summary["by_district"],
         "changes": phase_changes.phase_changes(phase),
         # Did its posts work? Totals only, small counts as "<5" (directory/outcomes).
         "outcomes": outcomes.public_phase_totals(phase),
     }
     return render(request, "directory/phase_detail.html", context)
-
-
-def _district_counts(entries):
-    counts = {}
-    for entry in entries:
-        name = entry.snapshot.get("region_name", "")
-        counts[name] = counts.get(name, 0) + 1
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def call_detail(request, pk):

@@ -137,6 +137,7 @@ def phase_json(phase):
 
 
 @require_GET
+@search_cache.cached_page(variant=lambda request: "")
 def phases(request):
     queryset = (
         Phase.objects.published()

@@ -15,7 +15,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -24,7 +24,6 @@ from directory.search import cache as search_cache
 from directory.search.filters import RegionFilter, card_postings, with_quality
 from employers.choices import Sector
 from employers.models import DirectoryEvent, Employer, EmployerStatus, Posting
-from momjobs.regions.models import Region
 
 PUBLIC_EVENTS = [
     DirectoryEvent.LISTED,
@@ -39,9 +38,15 @@ def _truthy_only(queryset, name, value):
 
 
 class DirectoryFilter(django_filters.FilterSet):
-    # The search's region field (a 6-digit code, a city includes its districts), shown as a
-    # list of the places that have listed employers.
-    region = RegionFilter(label=_("地区"), method="filter_region")
+    # The search's place box: a city or district by its name (or code), a city including its
+    # districts. (A list of every place with a listed employer was 3,000 options at national
+    # scale: 180 KB a page and a second to build; docs/performance.md.)
+    region = RegionFilter(
+        label=_("地点"),
+        method="filter_region",
+        help_text=_("城市或区县，例如 青岛、市南区（含下辖各区县）。"),
+        widget=forms.TextInput(attrs={"placeholder": _("城市或区县，例如 青岛")}),
+    )
     sector = django_filters.ChoiceFilter(
         label=_("行业"), choices=Sector.choices, empty_label=_("全部行业")
     )
@@ -53,12 +58,6 @@ class DirectoryFilter(django_filters.FilterSet):
         model = Employer
         fields = []
 
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        self.filters["region"].extra["widget"] = forms.Select(
-            choices=region_choices((data or {}).get("region"))
-        )
-
     def filter_region(self, queryset, name, region):
         if region is None:
             return queryset
@@ -66,23 +65,6 @@ class DirectoryFilter(django_filters.FilterSet):
 
     def filter_recognised(self, queryset, name, value):
         return queryset.exclude(recognition="") if value else queryset
-
-
-def region_choices(asked=None):
-    """Every region with a listed employer, with its city and province, in tree order (a city
-    before its districts); plus the region asked for, so the list shows what is applied."""
-    listed = Region.objects.filter(
-        Q(pk__in=Employer.objects.verified().values("region_id"))
-        | Q(code=(asked or "")[:12].strip())
-    ).select_related("parent__parent")
-    regions = {}
-    for region in listed:
-        node = region
-        while node is not None:
-            regions[node.code] = node
-            node = node.parent
-    ordered = sorted(regions.values(), key=lambda r: r.path)
-    return [("", _("全部地区"))] + [(r.code, r.full_name) for r in ordered]
 
 
 def listed_employers():
