@@ -21,7 +21,8 @@ Run by hand, not in CI; docs/performance.md ("Digests") explains it and records 
    its processes); CPU seconds of the worker, PostgreSQL (the backends alive at the end) and
    the sink, and the share of the cores other programs used meanwhile (the machine may be
    shared). Checked: every delivery is `sent`, the sink got one message per delivery and no
-   recipient twice. (Publishing also queues the phase's PDF and XLSX on the same worker.)
+   recipient twice. (Publishing also queues the phase's PDF and XLSX, on the "documents"
+   queue, which this worker, like production's main worker, does not read.)
 5. The baseline, in the same run against the same sink: a plain smtplib loop on one reused
    connection sending as many messages (200 real digests of random subscribers, as Django's
    SMTP backend serialises them, cycled; a new recipient each time). Then the same with two
@@ -857,8 +858,8 @@ def report(result):
         f"(sum over its processes); CPU s: worker {run['worker_cpu_s']}, PostgreSQL "
         f"{run['postgres_cpu_s']}, sink {run['sink_cpu_s']}; other programs used "
         f"{run['others_share']:.0%} of the cores meanwhile",
-        f"cpu/msg    worker {run['cpu_ms_per_message']['worker']} ms (with the phase's PDF and "
-        f"XLSX), PostgreSQL {run['cpu_ms_per_message']['postgres']} ms, sink "
+        f"cpu/msg    worker {run['cpu_ms_per_message']['worker']} ms (the phase's PDF and XLSX "
+        f"are the documents worker's), PostgreSQL {run['cpu_ms_per_message']['postgres']} ms, sink "
         f"{run['cpu_ms_per_message']['sink']} ms",
         f"plain loop {run['received']:,} in {plain['seconds']} s = {plain['per_second']} msg/s "
         f"(sink CPU {plain['sink_cpu_share']:.0%} of one core; per message: sink "
