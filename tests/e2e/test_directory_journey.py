@@ -24,8 +24,6 @@ from tests.e2e.support import (
     sign_in,
 )
 
-DISTRICT = "山东省青岛市市南区"
-
 
 def test_a_mother_browses_the_directory_on_her_phone(phone):
     page = phone
@@ -36,10 +34,11 @@ def test_a_mother_browses_the_directory_on_her_phone(phone):
     everyone = page.get_by_role("heading", level=2, name=re.compile(r"共 \d+ 家单位"))
     total = int(re.search(r"\d+", everyone.inner_text()).group())
 
-    page.get_by_label("地区").select_option(label=DISTRICT)
+    # She types the place by its name, as in the job search.
+    page.get_by_label("地点").fill("市南区")
     page.get_by_role("button", name="筛选").click()
-    expect(page).to_have_url(re.compile(r"region=370202"))
-    expect(page.get_by_label("地区")).to_have_value("370202")
+    expect(page).to_have_url(re.compile(r"region=%E5%B8%82%E5%8D%97%E5%8C%BA"))
+    expect(page.get_by_label("地点")).to_have_value("市南区")
     results = page.get_by_role("region", name=re.compile(r"共 \d+ 家单位"))
     cards = results.get_by_role("listitem")
     assert 0 < cards.count() < total

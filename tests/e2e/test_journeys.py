@@ -51,10 +51,16 @@ def test_browse_the_qingdao_phase_and_open_a_posting(page):
     sectors = counts.get_by_role("table", name="按行业")
     for sector in ("餐饮", "家政服务", "安保"):
         expect(sectors.get_by_role("cell", name=re.compile(sector)).first).to_be_visible()
-    # The list: one card per post, each with its title as a link.
+    # The list: one card per post, each with its title as a link, 50 a page.
     posts = page.get_by_role("region", name="岗位列表（发布时内容）")
     titles = posts.get_by_role("heading", level=3)
-    expect(titles).to_have_count(QINGDAO_POSTS)
+    expect(titles).to_have_count(50)
+    pages = -(-QINGDAO_POSTS // 50)
+    pager = posts.get_by_role("navigation", name="分页")
+    expect(pager).to_contain_text(f"第 1 / {pages} 页")
+    pager.get_by_role("link", name="下一页").click()
+    expect(page).to_have_url(re.compile(r"\?page=2$"))
+    expect(titles).to_have_count(min(50, QINGDAO_POSTS - 50))
 
     first = titles.first.get_by_role("link")
     title = first.inner_text()
