@@ -26,6 +26,7 @@ import argparse
 import datetime as dt
 import gzip
 import json
+import os
 import random
 import signal
 import statistics
@@ -303,7 +304,7 @@ def measure(server, meter, quiet, name, mode, duration, warmup):
     figures = S.run_wrk(server.port, measured, duration)
     share, used = meter.measure(extra={"wrk": figures["wrk_cpu_s"]})
     figures["others_cpu_share"] = round(share, 3)
-    figures["loadavg"] = round(__import__("os").getloadavg()[0], 2)
+    figures["loadavg"] = round(os.getloadavg()[0], 2)
     figures["cpu_ms_per_request"] = {
         k: round(v * 1000 / max(1, figures["requests"]), 2) for k, v in used.items()
     }

@@ -23,7 +23,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from momjobs.lib.links import absolute_url
@@ -244,7 +243,7 @@ def _month_text(month):
     return _("入职 %(n)s 个月") % {"n": month}
 
 
-def _send(follow_up, application, now):
+def _send(follow_up, application):
     """Queue the one message of an ASKED follow-up (after the row commits)."""
     posting = application.posting
     base = {
@@ -349,7 +348,7 @@ def _send_for(pk, today, now):
             if row.source == FollowUpSource.ASKED:
                 row.sent_at = now
                 row.save()
-                row.channel = _send(row, application, now)
+                row.channel = _send(row, application)
                 FollowUp.objects.filter(pk=row.pk).update(channel=row.channel)
                 asked += 1
             else:
@@ -443,7 +442,3 @@ def for_seeker(user, now=None):
         .order_by("-sent_at")
     )
     return [(row, answer_state(row, now)) for row in rows]
-
-
-def day_text(value):
-    return date_format(value, "DATE_FORMAT") if value else ""

@@ -140,7 +140,6 @@ def employer_set_status(*, employer, status, by, reason=""):
     employer.status_reason = reason
     employer.status_changed_at = timezone.now()
     employer.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
-    search_version.bump()  # the directory and the employer's page are cached pages
     kind = {
         EmployerStatus.VERIFIED: DirectoryEvent.VERIFIED,
         EmployerStatus.REJECTED: DirectoryEvent.REJECTED,
@@ -170,7 +169,6 @@ def employer_recognise(*, employer, by, title, year, reason=None):
     employer.recognition = title
     employer.recognised_year = year
     employer.save(update_fields=["recognition", "recognised_year", "updated_at"])
-    search_version.bump()  # the directory and the employer's page are cached pages
     EmployerStatusEvent.objects.create(
         employer=employer,
         kind=DirectoryEvent.RECOGNISED,

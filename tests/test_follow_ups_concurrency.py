@@ -12,27 +12,11 @@ from django.db import connection
 
 from employers import followups
 from employers.models import FollowUp
-from momjobs.regions.models import Region
+from tests.test_digests_worker import (  # noqa: F401 - fixtures: regions back after the flush
+    regions,
+    reload_regions_afterwards,
+)
 from tests.test_follow_ups import _follow_up_mails, _hire
-
-
-@pytest.fixture(scope="module", autouse=True)
-def reload_regions_afterwards(django_db_blocker):
-    # A transactional test ends with a flush, which empties the regions other modules rely on.
-    yield
-    from momjobs.regions.loader import load_regions
-
-    with django_db_blocker.unblock():
-        if not Region.objects.exists():
-            load_regions()
-
-
-@pytest.fixture(autouse=True)
-def regions(transactional_db):
-    from momjobs.regions.loader import load_regions
-
-    if not Region.objects.exists():
-        load_regions()
 
 
 @pytest.mark.django_db(transaction=True)

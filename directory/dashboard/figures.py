@@ -105,11 +105,6 @@ class Dashboard:
 
     # -- per phase --------------------------------------------------------------------------------
 
-    @staticmethod
-    def phase_in_force():
-        """The phase an application counts under (directory/outcomes/figures.py)."""
-        return phase_in_force()
-
     @cached_property
     def phase_rows(self):
         approved = Q(entries__decision=EntryDecision.APPROVED)
@@ -152,7 +147,7 @@ class Dashboard:
             counts = rows[item["phase_id"]].digests
             counts[status] = counts.get(status, 0) + item["n"]
         attributed = (
-            self.applications.annotate(in_phase=Subquery(self.phase_in_force()))
+            self.applications.annotate(in_phase=Subquery(phase_in_force()))
             .values("in_phase")
             .annotate(applications=Count("pk"), hires=Count("pk", filter=HIRED))
             .order_by()
@@ -183,9 +178,9 @@ class Dashboard:
             postings = PhaseEntry.objects.filter(phase=phase, decision=EntryDecision.APPROVED)
             p = "posting__"
             openings = _openings()
-            applications = self.applications.annotate(
-                in_phase=Subquery(self.phase_in_force())
-            ).filter(in_phase=phase.pk)
+            applications = self.applications.annotate(in_phase=Subquery(phase_in_force())).filter(
+                in_phase=phase.pk
+            )
         live = Q(**{f"{p}status": PostingStatus.LIVE}) & (
             Q(**{f"{p}valid_through__isnull": True}) | Q(**{f"{p}valid_through__gte": self.today})
         )

@@ -82,7 +82,8 @@ def outcomes_page(request):
     board, form, phase, found = _setup(request)
     dimension = form.dimension()
     rows = found.rows(dimension, board.region_label)
-    totals = _sum(rows)
+    # The same totals whatever the grouping (a post in two phases is one post).
+    totals = found.totals()
     query = request.GET.urlencode()
     context = {
         "board": board,
@@ -100,13 +101,6 @@ def outcomes_page(request):
         "xlsx_url": reverse("bureau:outcomes_file", args=["xlsx"]) + (f"?{query}" if query else ""),
     }
     return render(request, "dashboard/outcomes.html", context)
-
-
-def _sum(rows):
-    total = figures.Outcome(key=None, label=_("合计"))
-    for row in rows:
-        total.add(row)
-    return total
 
 
 def header():
@@ -171,11 +165,12 @@ def blocks(board, found, scope, now):
         [_("说明"), _("人数为 1 至 4 时显示为“<5”，以免认出具体的人。")],
     ]
     tables = []
+    totals = found.totals()
     for dimension, label in DIMENSION_LABELS.items():
         rows = found.rows(dimension, board.region_label)
         lines = [[str(label), *header()]]
         lines += [line(row) for row in rows]
-        lines.append(line(_sum(rows)))
+        lines.append(line(totals))
         tables.append((str(label), lines))
     return intro, tables
 

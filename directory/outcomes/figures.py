@@ -119,18 +119,6 @@ class Outcome:
     # (party, reason) -> hires that party says ended for that reason
     reasons: dict = field(default_factory=dict)
 
-    def add(self, other):
-        for name in ("posts", "applications", "interviews", "hires", "started", "not_started"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for m, month in other.months.items():
-            mine = self.months[m]
-            mine.disagree += month.disagree
-            for party in (Party.SEEKER, Party.EMPLOYER):
-                mine.answered[party] += month.answered[party]
-                mine.working[party] += month.working[party]
-        for key, n in other.reasons.items():
-            self.reasons[key] = self.reasons.get(key, 0) + n
-
     @property
     def people(self):
         """The people counts as shown ("<5" for 1 to 4)."""
@@ -216,14 +204,7 @@ class Outcomes:
         total = Outcome(key=None, label=_("合计"))
         if self.postings is not None:
             total.posts = self.postings.count()
-        rows = {}
-
-        def row(key):
-            return rows.setdefault(key, Outcome(key=key))
-
-        self._fill(self.applications, None, row)
-        for item in rows.values():
-            total.add(item)
+        self._fill(self.applications, None, lambda _key: total)
         return total
 
     def _fill(self, applications, dimension, row):
