@@ -1092,10 +1092,10 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def http_get(port, path, timeout=60):
+def http_get(port, path, timeout=60, headers=None):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=headers or {})
         response = conn.getresponse()
         return response.status, response.read()
     finally:
@@ -1157,7 +1157,7 @@ def ensure_wrk():
         raise SystemExit("install wrk (Debian package `wrk`) and run again")
 
 
-def run_wrk(port, mix, seconds):
+def run_wrk(port, mix, seconds, headers=()):
     """wrk's figures, and the CPU seconds wrk itself used (it has exited when we measure).
 
     `mix`: the URL list (.data/bench/urls/<mix>.txt), taken in order, the two threads
@@ -1168,6 +1168,7 @@ def run_wrk(port, mix, seconds):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(
         ["wrk", f"-t{WRK_THREADS}", "-c8", f"-d{seconds}s", "--timeout", "30s", "--latency",
+         *[a for h in headers for a in ("-H", h)],
          "-s", str(WRK_LUA), f"http://127.0.0.1:{port}"],
         env={**os.environ, "BENCH_URLS": str(URLS / f"{mix}.txt"),
              "BENCH_THREADS": str(WRK_THREADS)},

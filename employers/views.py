@@ -8,7 +8,8 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -62,12 +63,43 @@ def posting_delete(request, pk):
     return render(request, "employers/posting_delete.html", {"posting": posting})
 
 
+# An employer's posts a page at a time (a chain's catalogue runs to a thousand), the ones she
+# acts on first: recruiting, then in review, drafts, and the finished ones last.
+DASHBOARD_PAGE_SIZE = 50
+DASHBOARD_STATUS_ORDER = [
+    PostingStatus.LIVE,
+    PostingStatus.SUBMITTED,
+    PostingStatus.APPROVED,
+    PostingStatus.DRAFT,
+    PostingStatus.REJECTED,
+    PostingStatus.CLOSED,
+    PostingStatus.TAKEN_DOWN,
+]
+
+
 @login_required
 def dashboard(request):
     employer = _employer(request)
-    postings = (
-        Posting.objects.filter(employer=employer)
-        .annotate(
+    mine = Posting.objects.filter(employer=employer)
+    counts = dict(mine.values_list("status").annotate(n=Count("pk")).order_by())
+    new_applications = Application.objects.filter(
+        posting__employer=employer, status=ApplicationStatus.SUBMITTED
+    )
+    status = request.GET.get("status", "")
+    only_waiting = request.GET.get("waiting") == "1"
+    listed = mine
+    if status in PostingStatus.values:
+        listed = listed.filter(status=status)
+    else:
+        status = ""
+    if only_waiting:
+        listed = listed.filter(pk__in=new_applications.values("posting_id"))
+    listed = (
+        listed.annotate(
+            rank=Case(
+                *[When(status=s, then=Value(n)) for n, s in enumerate(DASHBOARD_STATUS_ORDER)],
+                output_field=IntegerField(),
+            ),
             waiting=Count(
                 "applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED)
             ),
@@ -78,17 +110,31 @@ def dashboard(request):
             ),
         )
         .select_related("region")
-        .order_by("-updated_at")
+        .order_by("rank", "-updated_at", "pk")
     )
-    by_status = {}
-    for posting in postings:
-        by_status.setdefault(posting.get_status_display(), []).append(posting)
+    page = Paginator(listed, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    groups = {}
+    for posting in page.object_list:
+        groups.setdefault(posting.status, []).append(posting)
+    labels = dict(PostingStatus.choices)
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "employer": employer,
-        "by_status": by_status,
-        "waiting": sum(p.waiting for p in postings),
+        "page": page,
+        "query": query.urlencode(),
+        "groups": [(labels[s], counts.get(s, 0), postings) for s, postings in groups.items()],
+        "tabs": [(s, labels[s], counts[s]) for s in DASHBOARD_STATUS_ORDER if counts.get(s)],
+        "total": sum(counts.values()),
+        "status": status,
+        "only_waiting": only_waiting,
+        "waiting": new_applications.count(),
         # One tap to the new applications: the post's list when only one post has any.
-        "waiting_posts": [p for p in postings if p.waiting],
+        "waiting_posts": list(
+            new_applications.order_by("posting_id")
+            .values_list("posting_id", flat=True)
+            .distinct()[:2]
+        ),
         "pending_revisions": PostingRevision.objects.filter(
             posting__employer=employer, status="pending"
         ).count(),

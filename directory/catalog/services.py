@@ -252,9 +252,10 @@ def phase_create(*, catalog, title, by, carry_over=False):
 
 
 @transaction.atomic
-def phase_carry_over(*, phase, posting_ids, by):
+def phase_carry_over(*, phase, posting_ids, by, scope=None):
     """Choose which still-open postings of the published phase this one follows carry over
-    (`posting_ids`; None: all). Ticked ones become approved entries marked carried_over (they
+    (`posting_ids`; None: all), among the candidates whose posting is in `scope` (None: every
+    candidate; a page of the form decides only for the postings it showed). Ticked ones become approved entries marked carried_over (they
     were reviewed before); the others are recorded as not carried (rejected, with a reason), so
     the choice survives and publishing closes them. Returns (carried, not carried)."""
     phase = (
@@ -264,7 +265,10 @@ def phase_carry_over(*, phase, posting_ids, by):
     )
     if phase.is_frozen:
         raise ValidationError(_("已发布的批次不能再修改审核结果。"), code="frozen")
-    source, candidates = phase_changes.carry_candidates(phase)
+    source, candidates = phase_changes.carry_candidates_query(phase)
+    if scope is not None:
+        candidates = candidates.filter(posting_id__in=scope)
+    candidates = list(candidates)
     chosen = {e.posting_id for e in candidates} if posting_ids is None else set(posting_ids)
     existing = {
         e.posting_id: e

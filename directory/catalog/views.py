@@ -202,6 +202,8 @@ def phase_call(request, pk):
 
 
 REVIEW_PAGE_SIZE = 50
+# The carry-over choice a page at a time: a provincial phase has thousands of postings to carry.
+CARRY_PAGE_SIZE = 100
 
 
 @login_required
@@ -244,16 +246,23 @@ def phase_review(request, pk):
         "sector": sector,
         "decision_form": DecisionForm(),
         "changes": phase_changes.phase_changes(phase),
-        **_carry_context(phase),
+        **_carry_context(phase, request.GET.get("carry_page")),
     }
     return render(request, "review/phase_review.html", context)
 
 
-def _carry_context(phase):
-    source, candidates = phase_changes.carry_candidates(phase)
+def _carry_context(phase, number):
+    source, entries = phase_changes.carry_candidates_query(phase)
+    page = Paginator(entries, CARRY_PAGE_SIZE).get_page(number)
+    candidates = list(page.object_list)
     chosen = phase_changes.carried_choice(phase, candidates)
     form = CarryForm(candidates=candidates, initial={"postings": sorted(chosen)})
-    return {"carry_source": source, "carry_candidates": candidates, "carry_form": form}
+    return {
+        "carry_source": source,
+        "carry_candidates": candidates,
+        "carry_page": page,
+        "carry_form": form,
+    }
 
 
 @login_required
@@ -261,14 +270,28 @@ def _carry_context(phase):
 def phase_carry(request, pk):
     """Choose which still-open postings of the current published phase carry over."""
     phase = access.get_phase_for_staff(request.user, pk)
-    _source, candidates = phase_changes.carry_candidates(phase)
-    form = CarryForm(request.POST, candidates=candidates)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect("bureau:phase_review", phase.pk)
+    back = reverse("bureau:phase_review", args=[phase.pk])
+    page = request.POST.get("carry_page", "")
+    if page.isdigit():
+        back += f"?carry_page={page}"
+    back += "#carry-heading"
+    everything = request.POST.get("all")
+    if everything in ("carry", "drop"):
+        # One tap for the whole list, however many pages it has.
+        posting_ids, scope = (None if everything == "carry" else []), None
+    else:
+        # A page of the form decides for the postings it showed, and only those.
+        shown = [int(v) for v in request.POST.getlist("shown") if v.isdigit()]
+        _source, entries = phase_changes.carry_candidates_query(phase)
+        candidates = entries.filter(posting_id__in=shown) if shown else entries
+        form = CarryForm(request.POST, candidates=list(candidates))
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+            return redirect(back)
+        posting_ids, scope = form.cleaned_data["postings"], (shown or None)
     try:
         carried, dropped = services.phase_carry_over(
-            phase=phase, posting_ids=form.cleaned_data["postings"], by=request.user
+            phase=phase, posting_ids=posting_ids, by=request.user, scope=scope
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -278,7 +301,7 @@ def phase_carry(request, pk):
             _("已保存：延续 %(carried)s 个岗位，不延续 %(dropped)s 个。")
             % {"carried": carried, "dropped": dropped},
         )
-    return redirect("bureau:phase_review", phase.pk)
+    return redirect(back)
 
 
 @login_required

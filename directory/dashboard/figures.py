@@ -118,8 +118,6 @@ class Dashboard:
                     filter=Q(entries__decision__in=COUNTED_DECISIONS, entries__carried_over=False),
                 ),
                 n_approved=Count("entries", filter=approved),
-                n_employers=Count("entries__posting__employer", filter=approved, distinct=True),
-                n_openings=_total(_openings("entries__"), filter=approved),
             )
             .order_by("catalog__bureau__jurisdiction__path", "catalog__name", "-number")
         )
@@ -128,11 +126,14 @@ class Dashboard:
                 phase=phase,
                 submitted=phase.n_submitted,
                 approved=phase.n_approved,
-                employers=phase.n_employers,
-                openings=phase.n_openings,
+                employers=0,
+                openings=0,
             )
             for phase in phases
         }
+        for item in self._approved_totals(list(rows)):
+            rows[item["phase_id"]].employers += item["employers"]
+            rows[item["phase_id"]].openings += item["openings"]
         deliveries = (
             DigestDelivery.objects.filter(phase_id__in=list(rows))
             .values("phase_id", "status")
@@ -157,6 +158,35 @@ class Dashboard:
             row.applications += item["applications"]
             row.hires += item["hires"]
         return list(rows.values())
+
+    @staticmethod
+    def _approved_totals(phase_ids):
+        """Employers and openings of the approved entries, per phase. A published phase's
+        entries carry both in their snapshot, read without touching the postings (a provincial
+        phase has thousands); a phase not yet published reads its postings as they are today."""
+        approved = PhaseEntry.objects.filter(
+            phase_id__in=phase_ids, decision=EntryDecision.APPROVED
+        ).order_by()
+        frozen = (
+            approved.filter(snapshot__isnull=False)
+            .values("phase_id")
+            .annotate(
+                employers=Count(
+                    Cast(KeyTextTransform("employer_id", "snapshot"), IntegerField()),
+                    distinct=True,
+                ),
+                openings=_total(Cast(KeyTextTransform("openings", "snapshot"), IntegerField())),
+            )
+        )
+        current = (
+            approved.filter(snapshot__isnull=True)
+            .values("phase_id")
+            .annotate(
+                employers=Count("posting__employer", distinct=True),
+                openings=_total(F("posting__openings")),
+            )
+        )
+        return [*frozen, *current]
 
     @property
     def phases(self):
