@@ -79,7 +79,7 @@ class ChangeRow:
 
 # Rows listed per kind of change: a provincial phase carries thousands of postings and its page
 # is read on phones; the counts are always whole (counted in SQL), the lists stop here.
-CHANGES_LISTED = 100
+CHANGES_LISTED = 50
 
 
 @dataclass

@@ -203,7 +203,7 @@ def phase_call(request, pk):
 
 REVIEW_PAGE_SIZE = 50
 # The carry-over choice a page at a time: a provincial phase has thousands of postings to carry.
-CARRY_PAGE_SIZE = 100
+CARRY_PAGE_SIZE = 50
 
 
 @login_required
@@ -227,8 +227,7 @@ def phase_review(request, pk):
         .order_by()
     )
     # A phase imported from a big spreadsheet has thousands of entries: a page at a time.
-    entries_page = Paginator(entries, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
-    entries_page.object_list = list(entries_page.object_list)
+    entries_page = _narrow_page(entries, request.GET.get("page"), REVIEW_PAGE_SIZE)
     for entry in entries_page.object_list:
         p = entry.posting
         entry.age_ceilings = age_ceilings(" ".join([p.title, p.description, p.requirements]))
@@ -251,10 +250,21 @@ def phase_review(request, pk):
     return render(request, "review/phase_review.html", context)
 
 
+def _narrow_page(entries, number, size):
+    """A page of `entries`, sorted and cut on their ids alone, then read whole: sorting a
+    provincial phase's thousands of entries with their postings' texts costs more than the
+    page itself."""
+    page = Paginator(entries.values_list("pk", flat=True), size).get_page(number)
+    ids = list(page.object_list)
+    rows = entries.in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids]
+    return page
+
+
 def _carry_context(phase, number):
     source, entries = phase_changes.carry_candidates_query(phase)
-    page = Paginator(entries, CARRY_PAGE_SIZE).get_page(number)
-    candidates = list(page.object_list)
+    page = _narrow_page(entries, number, CARRY_PAGE_SIZE)
+    candidates = page.object_list
     chosen = phase_changes.carried_choice(phase, candidates)
     form = CarryForm(candidates=candidates, initial={"postings": sorted(chosen)})
     return {
