@@ -627,6 +627,16 @@ def test_a_posting_page_lists_similar_posts_of_its_city(client, db):
     assert len(similar) == 4 and set(similar) <= {p.title for p in near}
     html = response.content.decode()
     assert "附近的同类岗位" in html and "外地家政" not in html and "同城餐饮" not in html
+    # Another post of that city and sector reuses the list (no second scan) and is not among
+    # its own similar posts, even as the newest of them.
+    newest = near[-1]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("posting_detail", args=[newest.pk]))
+    again = [p.title for p in response.context["similar"]]
+    assert len(again) == 4 and newest.title not in again
+    assert set(again) <= {p.title for p in [own, *near]}
+    scans = [q for q in queries.captured_queries if '"employers_posting"."sector" =' in q["sql"]]
+    assert not scans
 
 
 def test_a_place_by_name_and_a_shared_name_offers_the_places(client, catalog):

@@ -197,23 +197,25 @@ SIMILAR_COUNT = 4
 
 def similar_postings(posting):
     """A few live posts of the same sector in the same city, newest first, for the bottom of a
-    posting's page. The ids are kept under the search version (any change that could alter them
-    bumps it), so a page seen before costs one query for the cards, not a scan."""
+    posting's page. The ids are kept per city and sector under the search version (any change
+    that could alter them bumps it): every post of that city and sector shares them, so a page
+    never seen before costs one query for the cards, not a scan."""
     parts = posting.region.path.strip("/").split("/")
     city = lookup.by_code(parts[1] if len(parts) > 1 else parts[0]) or posting.region
-    key = f"similar:{search_version.current()}:{posting.pk}"
+    key = f"similar:{search_version.current()}:{city.pk}:{posting.sector}"
     ids = cache.get(key)
     if ids is None:
         # The city's region ids, as the search does: the posts of one city are read, not a
-        # walk through every live post in the country (docs/performance.md).
+        # walk through every live post in the country (docs/performance.md). One more than
+        # shown, so a post among the newest still has SIMILAR_COUNT others.
         ids = list(
             Posting.objects.live()
             .filter(sector=posting.sector, region_id__in=lookup.ids_within(city))
-            .exclude(pk=posting.pk)
             .order_by("-published_at", "-id")
-            .values_list("pk", flat=True)[:SIMILAR_COUNT]
+            .values_list("pk", flat=True)[: SIMILAR_COUNT + 1]
         )
         cache.set(key, ids, SIMILAR_CACHE_SECONDS)
+    ids = [pk for pk in ids if pk != posting.pk][:SIMILAR_COUNT]
     if not ids:
         return []
     cards = {p.pk: p for p in card_postings().filter(pk__in=ids)}
