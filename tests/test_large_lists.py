@@ -62,6 +62,10 @@ def test_the_carry_over_choice_comes_a_page_at_a_time(world, monkeypatch):  # no
     assert "全部 3 个岗位都延续" in first_page and "全部不延续" in first_page
     [page_two] = shown_ids(carry_section(review(world, second, carry_page=2)))
     assert page_two not in page_one
+    # A page past the end is the last one; a page that is not a number, the first.
+    assert shown_ids(carry_section(review(world, second, carry_page=99))) == [page_two]
+    assert shown_ids(carry_section(review(world, second, carry_page="abc"))) == page_one
+    assert shown_ids(carry_section(review(world, second, carry_page=-1))) == page_one
 
     # Saving page one decides for its two posts only.
     url = reverse("bureau:phase_carry", args=[second.pk])

@@ -7,8 +7,8 @@ everything is fetched through directory.access helpers (outsiders get 404, other
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, Q, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, IntegerField, Q, Sum, Window
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
@@ -253,25 +253,36 @@ def phase_review(request, pk):
 def _narrow_page(entries, number, size):
     """A page of `entries`, sorted and cut on their ids alone, then read whole: sorting a
     provincial phase's thousands of entries with their postings' texts costs more than the
-    page itself."""
-    page = Paginator(entries.values_list("pk", flat=True), size).get_page(number)
-    ids = list(page.object_list)
-    rows = entries.in_bulk(ids)
-    page.object_list = [rows[pk] for pk in ids]
-    return page
+    page itself. The ids and the total come from one query (a window count)."""
+    paginator = Paginator(entries.values_list("pk", flat=True), size)
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * size
+    rows = list(
+        entries.annotate(total=Window(Count("pk"))).values_list("pk", "total")[start : start + size]
+    )
+    if not rows and number > 1:
+        # Past the end: the last page, as Paginator.get_page answers.
+        return _narrow_page(entries, paginator.num_pages, size)
+    paginator.count = rows[0][1] if rows else 0  # a cached property: no COUNT query
+    ids = [pk for pk, _total in rows]
+    found = entries.in_bulk(ids)
+    return Page([found[pk] for pk in ids], number, paginator)
 
 
 def _carry_context(phase, number):
+    # The boxes are written by the template (a form's widgets rendered through templates cost a
+    # millisecond each); CarryForm checks what comes back.
     source, entries = phase_changes.carry_candidates_query(phase)
     page = _narrow_page(entries, number, CARRY_PAGE_SIZE)
     candidates = page.object_list
-    chosen = phase_changes.carried_choice(phase, candidates)
-    form = CarryForm(candidates=candidates, initial={"postings": sorted(chosen)})
     return {
         "carry_source": source,
         "carry_candidates": candidates,
         "carry_page": page,
-        "carry_form": form,
+        "carry_chosen": phase_changes.carried_choice(phase, candidates),
     }
 
 
