@@ -847,6 +847,8 @@ class Generator:
         # so no later VACUUM has to rewrite them and index-only scans work at once.
         with conn.transaction():
             conn.execute("TRUNCATE employers_posting CASCADE")
+            # The live tally follows the table: the COPY's own trigger writes it again.
+            conn.execute("TRUNCATE employers_livetally")
             with conn.cursor().copy(
                 f"COPY employers_posting ({columns}) FROM STDIN WITH (FREEZE)"
             ) as copy:

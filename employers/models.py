@@ -212,6 +212,15 @@ class PostingQuerySet(models.QuerySet):
             Q(valid_through__isnull=True) | Q(valid_through__gte=today)
         )
 
+    def live_count(self, today=None):
+        """How many posts are live, as `live().count()` says, from the tally PostgreSQL keeps
+        as posts go live and end (LiveTally): a sum over a few hundred rows, not a count of a
+        million. Only for the whole table (a filtered queryset counts itself)."""
+        today = today or timezone.localdate()
+        return LiveTally.objects.filter(
+            Q(valid_through__isnull=True) | Q(valid_through__gte=today)
+        ).aggregate(n=models.Sum("delta", default=0))["n"]
+
     def in_region(self, region):
         return self.filter(region__path__startswith=region.path)
 
@@ -259,6 +268,48 @@ def _number(value):
 
 def _quantize(value):
     return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+class LiveTally(models.Model):
+    """Live posts counted as they change, per last day of validity (NULL: open-ended).
+
+    Triggers on employers_posting (migration 0015) append one row per statement that makes
+    posts live or ends them (+n, -n), whatever wrote it: the services, `.update()`, the admin,
+    an import, raw SQL. Only appends, so writers never wait for one another; `live_count()` sums
+    the rows whose day has not passed and `fold()` (a beat task) folds them into one row a day.
+    The rule is PostingQuerySet.live()'s, written again in SQL there: tests check both agree.
+    """
+
+    valid_through = models.DateField(null=True)
+    delta = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["valid_through"], name="livetally_day")]
+
+    def __str__(self):
+        return f"{self.valid_through or '-'}: {self.delta:+d}"
+
+    @classmethod
+    def fold(cls, today=None):
+        """One row per day still to come (days past no longer count): the sum unchanged. Rows
+        appended meanwhile by other transactions are not seen, so not touched."""
+        from django.db import connection
+
+        today = today or timezone.localdate()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                WITH gone AS (
+                    DELETE FROM employers_livetally RETURNING valid_through, delta
+                )
+                INSERT INTO employers_livetally (valid_through, delta)
+                SELECT valid_through, SUM(delta) FROM gone
+                WHERE valid_through IS NULL OR valid_through >= %s
+                GROUP BY valid_through HAVING SUM(delta) <> 0
+                """,
+                [today],
+            )
+        return cls.objects.count()
 
 
 class Posting(models.Model):

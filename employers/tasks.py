@@ -31,3 +31,11 @@ def anonymise_old_applications():
 def send_follow_ups():
     """Ask the follow-ups now due (employers/followups.py); idempotent and restartable."""
     return followups.send_due()
+
+
+@shared_task(name="employers.fold_live_tally")
+def fold_live_tally():
+    """The live-post tally folded to one row a day (employers.models.LiveTally)."""
+    from .models import LiveTally
+
+    return LiveTally.fold()

@@ -382,6 +382,11 @@ FOLLOW_UP_ANSWER_DAYS = int(env("FOLLOW_UP_ANSWER_DAYS", "30"))
 FOLLOW_UP_CHANGE_DAYS = int(env("FOLLOW_UP_CHANGE_DAYS", "7"))
 FOLLOW_UP_LATE_DAYS = int(env("FOLLOW_UP_LATE_DAYS", "30"))
 FOLLOW_UP_MAX_START_DAYS = int(env("FOLLOW_UP_MAX_START_DAYS", "180"))
+# The live-post tally grows by a row per statement that changes live posts: folded hourly.
+CELERY_BEAT_SCHEDULE["fold-live-tally"] = {
+    "task": "employers.fold_live_tally",
+    "schedule": 3600,
+}
 CELERY_BEAT_SCHEDULE["send-follow-ups"] = {
     "task": "employers.send_follow_ups",
     "schedule": 3600,

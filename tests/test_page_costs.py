@@ -1,7 +1,7 @@
 """What a public page costs does not grow with the number of postings (issue: every public page
 fast at a million postings). Counted in SQL queries and read from the SQL itself, never timed
-(timings live in bench/pages.py): the home page and the phase list count posts once per
-search version, not per visit; the employer directory counts live posts for its page's
+(timings live in bench/pages.py): the home page reads the live-post tally and never counts
+postings, the phase list counts its entries once per search version, not per visit; the employer directory counts live posts for its page's
 employers only; pages and feeds travel gzip-compressed, files do not."""
 
 import gzip
@@ -51,6 +51,9 @@ def test_home_and_phase_list_count_posts_once_per_change(client, world, name):
     first = _sql(client, url)
     again = _sql(client, url)
     assert len(again) < len(first)
+    if name == "home":
+        # Home reads the live-post tally (LiveTally): it never counts the postings.
+        assert not _posting_counts(first)
     assert not _posting_counts(again) and not [q for q in again if "employers_phaseentry" in q]
     # Publishing more posts changes the search version: the next visit counts them once.
     _more_postings(world, 3)

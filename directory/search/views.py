@@ -138,11 +138,12 @@ def _latest_phases():
 
 @search_cache.cached_page(variant=lambda request: "")
 def home(request):
-    # The count of live posts and the latest phases change only with what seekers can find:
-    # kept under the search version, not counted on every visit (a million posts: 0.5 s).
+    # The latest phases change only with what seekers can find: kept under the search version.
+    # The live posts are counted as they change (LiveTally), not on every visit (a million
+    # posts: half a second).
     phases = search_version.cached("home-phases", _latest_phases)
     calls = Phase.objects.open_for_submissions().select_related("catalog__bureau")[:6]
-    live = search_version.cached("home-live", lambda: Posting.objects.live().count())
+    live = Posting.objects.live_count()
     context = {
         "phases": phases,
         "calls": calls,
