@@ -65,7 +65,7 @@ PAGES = {
     "feed-region": ("a region's feed /feeds/regions/<code>/", "cold", {"warm": 0.5}),
     "feed-catalog": ("a catalog's feed /feeds/catalogs/<id>/", "write", {"warm": 0.5}),
     "sitemap": ("sitemap index /sitemap.xml", "write", {"warm": 0.5}),
-    "sitemap-postings": ("sitemap sections of 10,000 postings", "cold", {"warm": 0.5}),
+    "sitemap-postings": ("sitemap sections of 1,000 postings", "cold", {"warm": 0.5}),
     "api-phases": ("/api/v1/phases/", "write", {"warm": 0.5}),
     # Signed in (never cached whole: each request is its own user's page).
     "officer-dashboard": ("provincial officer: dashboard /bureau/dashboard/", "signed", {}),
@@ -401,6 +401,7 @@ def write_mixes():
     from django.conf import settings
 
     from directory.models import Phase
+    from directory.search.sitemaps import POSTINGS_PER_PAGE
     from employers.models import Employer, Posting
     from momjobs.regions.models import Region
 
@@ -414,7 +415,9 @@ def write_mixes():
     big = Phase.objects.get(title=BIG_PHASE)
     small = Phase.objects.published().exclude(pk=big.pk).order_by("pk").first()
     pages = max(1, len(employers) // settings.PAGE_SIZE)
-    sections = max(1, Posting.objects.live().count() // 10_000)
+    sections = max(
+        1, Posting.objects.order_by("-pk").values_list("pk", flat=True)[0] // POSTINGS_PER_PAGE
+    )
     rng.shuffle(employers)
     mixes = {
         "ok": ["/bench/ok"],

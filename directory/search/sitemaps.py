@@ -1,7 +1,7 @@
 """The sitemap: the public pages, the published phases and the live postings.
 
 Links use settings.SITE_URL (as feeds and QR codes do), not the host of the request. Postings are
-paged, LIMIT per page, in primary-key order, so a million of them make a hundred small pages
+paged, POSTINGS_PER_PAGE per page, in primary-key order, so a million of them make a thousand small pages
 listed by one index (/sitemap.xml); each posting's Chinese URL carries its English twin as an
 hreflang alternate. The small sections list both languages (Django's i18n sitemaps).
 """
@@ -19,7 +19,11 @@ from directory.models import Phase
 from employers.models import Posting
 from momjobs.lib.links import absolute_url
 
-POSTINGS_PER_PAGE = 10_000
+# 1,000 URLs a file (the protocol allows 50,000): each file about 280 KB (80 gzipped) with its
+# English alternates, served from the cache at half the trivial view's rate and rendered in about
+# 50 ms when not; 10,000 a file made 2.8 MB files that crawlers fetch at 7 % of that rate and
+# that took half a second to render (docs/performance.md). A million postings: 1,000 files.
+POSTINGS_PER_PAGE = 1_000
 
 
 class SiteSitemap(Sitemap):
@@ -91,7 +95,8 @@ class PkRangePaginator:
 
 class PostingSitemap(SiteSitemap):
     limit = POSTINGS_PER_PAGE
-    changefreq = "weekly"
+    # No <changefreq>: search engines go by <lastmod> and ignore it, and it was an eighth of
+    # every file.
 
     @property
     def paginator(self):
