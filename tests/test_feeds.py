@@ -1,10 +1,12 @@
 """Atom feeds per catalog and per region, their rel=alternate links on pages, the sitemap and
 robots.txt."""
 
+import datetime as dt
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -294,7 +296,13 @@ def test_sitemap_lists_live_postings_only(client, world, site_url):
         "zh-hans": url(site_url, world["breakfast"]),
         "en": f"{site_url}/en/jobs/{world['breakfast'].pk}/",
     }
-    assert first.find(f"{SITEMAP}lastmod") is not None
+    # Its last change, the day in Beijing: 17:30 UTC is already the next day there.
+    Posting.objects.filter(pk=world["breakfast"].pk).update(
+        updated_at=dt.datetime(2026, 3, 1, 17, 30, tzinfo=dt.UTC)
+    )
+    cache.clear()
+    root, _locs = locations(client.get("/sitemap-postings.xml"))
+    assert root.find(f"{SITEMAP}url").find(f"{SITEMAP}lastmod").text == "2026-03-02"
 
 
 def test_sitemap_pages_postings_in_chunks(client, world, site_url, monkeypatch):

@@ -1,7 +1,7 @@
 """The sitemap: the public pages, the published phases and the live postings.
 
 Links use settings.SITE_URL (as feeds and QR codes do), not the host of the request. Postings are
-paged, POSTINGS_PER_PAGE per page, in primary-key order, so a million of them make a thousand small pages
+paged, POSTINGS_PER_PAGE per page, by ranges of ids, so a million of them make a thousand files
 listed by one index (/sitemap.xml); each posting's Chinese URL carries its English twin as an
 hreflang alternate. The small sections list both languages (Django's i18n sitemaps).
 """
@@ -11,9 +11,12 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from directory.models import Phase
 from employers.models import Posting
@@ -81,8 +84,6 @@ class PkRangePaginator:
         return max(1, -(-(last or 0) // self.size))
 
     def page(self, number):
-        from django.core.paginator import EmptyPage, PageNotAnInteger
-
         try:
             number = int(number)
         except (TypeError, ValueError):
@@ -94,9 +95,10 @@ class PkRangePaginator:
 
 
 class PostingSitemap(SiteSitemap):
+    """The live postings, for the index (how many files); the files themselves are written by
+    `postings_section`."""
+
     limit = POSTINGS_PER_PAGE
-    # No <changefreq>: search engines go by <lastmod> and ignore it, and it was an eighth of
-    # every file.
 
     @property
     def paginator(self):
@@ -105,26 +107,49 @@ class PostingSitemap(SiteSitemap):
     def items(self):
         return Posting.objects.live().order_by("pk").values_list("pk", "updated_at", named=True)
 
-    def location(self, row):
-        with translation.override(settings.LANGUAGE_CODE):
-            return reverse("posting_detail", args=[row.pk])
-
-    def lastmod(self, row):
-        return row.updated_at
-
     def get_latest_lastmod(self):
         # Django's default reads every item; the index does without it.
         return None
 
-    def get_urls(self, page=1, site=None, protocol=None):
-        urls = super().get_urls(page=page, site=site, protocol=protocol)
-        base = f"{self.get_protocol()}://{self.get_domain()}"
-        for url in urls:
-            for code, _name in settings.LANGUAGES:
-                with translation.override(code):
-                    location = base + reverse("posting_detail", args=[url["item"].pk])
-                url["alternates"].append({"location": location, "lang_code": code})
-        return urls
+
+_HEADER = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+    'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+)
+_MARK = 987654321
+
+
+def postings_section(request):
+    """A file of the postings' sitemap, written directly: Django's sitemap machinery (three
+    `reverse()` and two language switches per URL, then a template) took 0.14 ms a URL, 140 ms a
+    file of 1,000. Each posting's Chinese URL with its English twin as an hreflang alternate and
+    its last change as lastmod (the day in the site's time zone), as Django's would."""
+    sitemap = PostingSitemap()
+    try:
+        page = sitemap.paginator.page(request.GET.get("p", 1))
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404 from None
+    base = f"{sitemap.get_protocol()}://{sitemap.get_domain()}"
+    # Each language's URL of a posting from one reverse(): "https://…/en/jobs/{pk}/".
+    urls = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            url = escape(base + reverse("posting_detail", args=[_MARK]))
+        urls[code] = url.replace(str(_MARK), "{pk}")
+    main = urls[settings.LANGUAGE_CODE]
+    alternates = "".join(
+        f'<xhtml:link rel="alternate" hreflang="{code}" href="{url}"/>'
+        for code, url in urls.items()
+    )
+    row = f"<url><loc>{main}</loc><lastmod>{{day}}</lastmod>{alternates}</url>"
+    body = "".join(
+        row.format(pk=pk, day=timezone.localtime(updated).date().isoformat())
+        for pk, updated in page.object_list
+    )
+    response = HttpResponse(_HEADER + body + "\n</urlset>\n", content_type="application/xml")
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response
 
 
 SITEMAPS = {"pages": PagesSitemap, "phases": PhaseSitemap, "postings": PostingSitemap}

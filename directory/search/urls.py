@@ -30,6 +30,12 @@ root_urlpatterns = [
         require_safe(cache_page(SITEMAP_CACHE_SECONDS)(sitemaps.index)),
         name="sitemap",
     ),
+    # The postings' files are written directly (sitemaps.postings_section); the small sections
+    # by Django's sitemaps. Both under the name sitemap_section.
+    path(
+        "sitemap-postings.xml",
+        require_safe(cache_page(SITEMAP_CACHE_SECONDS)(sitemaps.postings_section)),
+    ),
     path(
         "sitemap-<slug:section>.xml",
         require_safe(cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.sitemap)),
