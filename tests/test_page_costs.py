@@ -1,8 +1,10 @@
 """What a public page costs does not grow with the number of postings (issue: every public page
 fast at a million postings). Counted in SQL queries and read from the SQL itself, never timed
 (timings live in bench/pages.py): the home page reads the live-post tally and never counts
-postings, the phase list counts its entries once per search version, not per visit; the employer directory counts live posts for its page's
-employers only; pages and feeds travel gzip-compressed, files do not."""
+postings, the phase list counts its entries once per search version, not per visit; a
+published phase's figures are counted once (its snapshots never change); the employer
+directory counts live posts for its page's employers only; pages and feeds travel
+gzip-compressed, files do not."""
 
 import gzip
 
@@ -111,3 +113,20 @@ def test_a_large_phase_is_paged_and_counted_in_sql(client, world):
     small = _sql(client, reverse("phase_detail", args=[world["phase"].pk]) + "?page=1&x=1")
     large = _sql(client, url + "?x=1")
     assert len(large) == len(small)  # the same queries for 6 entries as for 57
+
+
+def test_a_published_phase_is_counted_once_whatever_the_writes(client, world):
+    """Its snapshots are frozen: after a write (the search version changes) the page is made
+    again, but its totals and breakdowns are not counted again; each language labels them."""
+    from momjobs.lib import search_version
+
+    url = reverse("phase_detail", args=[world["phase"].pk])
+    first = _sql(client, url)
+    assert [q for q in first if "GROUP BY" in q and "snapshot" in q]
+    search_version.bump()
+    again = _sql(client, url)
+    assert len(again) > 0  # the page was made again
+    assert not [q for q in again if "GROUP BY" in q or "COUNT(" in q]
+    assert "餐饮" in client.get(url).content.decode()
+    english = client.get("/en" + url).content.decode()
+    assert "Catering" in english and "餐饮服务" not in english

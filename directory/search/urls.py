@@ -31,10 +31,11 @@ root_urlpatterns = [
         name="sitemap",
     ),
     # The postings' files are written directly (sitemaps.postings_section); the small sections
-    # by Django's sitemaps. Both under the name sitemap_section.
+    # by Django's sitemaps. reverse("sitemap_section", section="postings") reaches the first.
     path(
         "sitemap-postings.xml",
         require_safe(cache_page(SITEMAP_CACHE_SECONDS)(sitemaps.postings_section)),
+        name="sitemap_postings",
     ),
     path(
         "sitemap-<slug:section>.xml",

@@ -57,6 +57,11 @@ MATRIX = {
         Row("POST",             (405,    405,    405,    405,    405,    405,    405,    405,    SETUP), case="sitemap_postings"),
         Row("GET",              (404,    404,    404,    404,    404,    404,    404,    404,    SETUP), case="sitemap_unknown"),
     ],
+    # The postings' files (written directly; "sitemap_section" with section=postings lands here).
+    "sitemap_postings": [
+        Row("GET",              (200,    200,    200,    200,    200,    200,    200,    200,    SETUP)),
+        Row("POST",             (405,    405,    405,    405,    405,    405,    405,    405,    SETUP)),
+    ],
     "robots_txt": [
         Row("GET",              (200,    200,    200,    200,    200,    200,    200,    200,    SETUP)),
         Row("POST",             (405,    405,    405,    405,    405,    405,    405,    405,    SETUP)),
