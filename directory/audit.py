@@ -22,13 +22,31 @@ def record(*, actor, action, obj, region=None, bureau=None, detail=""):
     `region` (where the object lies). Lines of admins acting outside any bureau have no bureau
     and are seen in the admin only.
     """
-    AuditAction(action)  # unknown actions fail loudly
     if bureau is None:
         bureau = _bureau_for(actor, region)
+    line = _line(actor=actor, action=action, obj=obj, bureau=bureau, detail=detail)
+    line.save()
+    return line
+
+
+def record_many(*, actor, lines, bureau):
+    """Write many lines of one actor for one bureau in one INSERT: `lines`, (action, obj,
+    detail) each (a provincial phase carrying 10,000 posts over writes 10,000 lines)."""
+    return AuditEntry.objects.bulk_create(
+        [
+            _line(actor=actor, action=action, obj=obj, bureau=bureau, detail=detail)
+            for action, obj, detail in lines
+        ],
+        batch_size=2000,
+    )
+
+
+def _line(*, actor, action, obj, bureau, detail):
+    AuditAction(action)  # unknown actions fail loudly
     label = ""
     if actor is not None and getattr(actor, "is_authenticated", False):
         label = f"{actor.get_full_name()} <{actor.email or actor.contact_label}>"
-    return AuditEntry.objects.create(
+    return AuditEntry(
         bureau=bureau,
         actor=actor if label else None,
         actor_label=label,

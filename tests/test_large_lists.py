@@ -195,3 +195,28 @@ def test_the_employer_dashboard_costs_the_same_queries_for_many_posts(employer_c
         Application.objects.create(posting=posting, seeker=personas.seeker_a)
     assert Posting.objects.filter(employer=personas.employer_a).count() == 16
     assert queries() == few
+
+
+def test_carrying_over_costs_the_same_queries_for_many_posts(world):  # noqa: F811
+    """A province carries thousands of posts over: the entries and their audit lines are
+    written in a few statements, not one or two per post."""
+    from directory.catalog.services import phase_carry_over
+    from directory.models import AuditEntry
+
+    def carry_all(phase):
+        with CaptureQueriesContext(connection) as captured:
+            carried_n, dropped = phase_carry_over(
+                phase=phase, posting_ids=None, by=world.p.bureau_inside
+            )
+        return len(captured), carried_n
+
+    second = create_next(world, carry=False)
+    few, n_few = carry_all(second)
+    assert n_few == 3 and len(carried(second)) == 3
+    more_open_postings(world, 12)
+    lines_before = AuditEntry.objects.count()
+    many, n_many = carry_all(second)  # the three already carried are left as they are
+    assert n_many == 15 and set(carried(second).values()) == {EntryDecision.APPROVED}
+    assert len(carried(second)) == 15
+    assert AuditEntry.objects.count() - lines_before == 12  # a line per change, as before
+    assert many == few

@@ -278,27 +278,35 @@ def phase_carry_over(*, phase, posting_ids, by, scope=None):
     }
     now = timezone.now()
     counts = [0, 0]
+    with record_language():
+        not_carried = str(phase_changes.CARRY_REASON_NOT)
+        carried_from = _("延续自%(phase)s") % {"phase": source.title} if source else ""
+    created, changed, lines = [], [], []
     for candidate in candidates:
         carry = candidate.posting_id in chosen
         counts[0 if carry else 1] += 1
         decision = EntryDecision.APPROVED if carry else EntryDecision.REJECTED
-        with record_language():
-            reason = "" if carry else str(phase_changes.CARRY_REASON_NOT)
+        reason = "" if carry else not_carried
         entry = existing.get(candidate.posting_id)
         if entry is not None and (not entry.carried_over or entry.decision == decision):
             continue  # unchanged (or, oddly, submitted anew: its review decides)
         if entry is None:
             entry = PhaseEntry(phase=phase, posting_id=candidate.posting_id, carried_over=True)
+            created.append(entry)
+        else:
+            changed.append(entry)
         entry.decision, entry.reason = decision, reason
         entry.decided_by, entry.decided_at, entry.submitted_at = by, now, now
-        entry.save()
-        audit.record(
-            actor=by,
-            action=AuditAction.ENTRY_APPROVE if carry else AuditAction.ENTRY_REJECT,
-            obj=candidate.posting,
-            bureau=phase.catalog.bureau,
-            detail=_("延续自%(phase)s") % {"phase": source.title} if carry else reason,
-        )
+        action = AuditAction.ENTRY_APPROVE if carry else AuditAction.ENTRY_REJECT
+        lines.append((action, candidate.posting, carried_from if carry else reason))
+    # In a few statements, whatever the number (a province carries thousands of posts over).
+    PhaseEntry.objects.bulk_create(created, batch_size=2000)
+    PhaseEntry.objects.bulk_update(
+        changed,
+        ["decision", "reason", "decided_by", "decided_at", "submitted_at"],
+        batch_size=2000,
+    )
+    audit.record_many(actor=by, lines=lines, bureau=phase.catalog.bureau)
     return tuple(counts)
 
 
