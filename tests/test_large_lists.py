@@ -220,3 +220,12 @@ def test_carrying_over_costs_the_same_queries_for_many_posts(world):  # noqa: F8
     assert len(carried(second)) == 15
     assert AuditEntry.objects.count() - lines_before == 12  # a line per change, as before
     assert many == few
+
+
+def test_one_kind_of_post_needs_no_status_links(employer_client, personas):
+    for n in range(2):
+        make_posting(personas.employer_a, title=f"帮厨{n}", status=PostingStatus.LIVE)
+    page = dashboard(employer_client)
+    assert "招聘中（2）" in page and "全部（2）" not in page
+    make_posting(personas.employer_a, title="草稿")
+    assert "全部（3）" in dashboard(employer_client)
