@@ -12,33 +12,16 @@ passed through the environment, never through the command:
 
 # No control socket: it would be shared in $HOME by every gunicorn of the user, and is not needed.
 WEB_CMD = ["gunicorn", "momjobs.wsgi:application", "--access-logfile", "-", "--no-control-socket"]
+
+
+def _worker(queue, concurrency, *extra):
+    return ["celery", "-A", "momjobs", "worker", "-l", "info",
+            "--concurrency", str(concurrency), "-Q", queue, *extra]  # fmt: skip
+
+
 # The main worker: mail, SMS, digests, imports, follow-ups (the default queue, "celery").
-WORKER_CMD = [
-    "celery",
-    "-A",
-    "momjobs",
-    "worker",
-    "-l",
-    "info",
-    "--concurrency",
-    "2",
-    "-Q",
-    "celery",
-]
+WORKER_CMD = _worker("celery", 2)
 # Documents (a phase's PDF and XLSX, seconds of CPU each) on their own queue and process, so
 # that rendering never holds up a digest (CELERY_TASK_ROUTES in momjobs/settings.py).
-DOCUMENTS_CMD = [
-    "celery",
-    "-A",
-    "momjobs",
-    "worker",
-    "-l",
-    "info",
-    "--concurrency",
-    "1",
-    "-Q",
-    "documents",
-    "-n",
-    "documents@%h",
-]
+DOCUMENTS_CMD = _worker("documents", 1, "-n", "documents@%h")
 BEAT_CMD = ["celery", "-A", "momjobs", "beat", "-l", "info"]

@@ -99,18 +99,14 @@ class ReasonForm(forms.Form):
 
 
 class CarryForm(forms.Form):
-    """Which still-open postings of the current published phase carry over (all ticked until
-    the officer has chosen)."""
+    """Checks a carry-over choice: the ticked postings must be among `candidates`. The boxes
+    themselves are written by templates/review/phase_review.html (a page of 50 at a time)."""
 
-    postings = forms.TypedMultipleChoiceField(
-        label=_("延续的岗位"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    postings = forms.TypedMultipleChoiceField(label=_("延续的岗位"), coerce=int, required=False)
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["postings"].choices = [
-            (e.posting_id, f"{e.posting.title} · {e.posting.employer.name}") for e in candidates
-        ]
+        self.fields["postings"].choices = [(e.posting_id, e.posting_id) for e in candidates]
 
 
 class SubmitForm(forms.Form):
